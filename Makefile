@@ -1,0 +1,48 @@
+# Two commands on a fresh machine: `make run` and `make test`. Everything else is optional.
+PYTHON ?= python3.11
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+# Extra pip options for torch, e.g. TORCH_PIP_ARGS="--index-url https://download.pytorch.org/whl/cpu"
+TORCH_PIP_ARGS ?=
+HOST ?= 127.0.0.1
+PORT ?= 8000
+INDEX_DIR ?= var/index
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export TOKENIZERS_PARALLELISM := false
+
+.PHONY: install run test lint typecheck index bench bench-index eval browser-deps clean
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	@# torch first, pinned: an unpinned torch pulls a multi-GB CUDA build
+	$(PY) -m pip install --quiet torch==2.13.0 $(TORCH_PIP_ARGS)
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+index: $(STAMP)
+	$(PY) -m index build --if-stale --out $(INDEX_DIR)
+
+run: index
+	@$(PY) -m service.launcher --host $(HOST) --port $(PORT) --index $(INDEX_DIR)
+
+browser-deps:
+	@bash scripts/browser-deps.sh
+
+test: $(STAMP) browser-deps
+	$(PY) -m pytest
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check index service tests bench
+	$(VENV)/bin/ruff format --check index service tests bench
+	$(VENV)/bin/mypy
+
+bench-index: $(STAMP)
+	$(PY) -m bench.index_build
+
+clean:
+	rm -rf var .pytest_cache .mypy_cache .ruff_cache

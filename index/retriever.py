@@ -1,0 +1,142 @@
+"""Hybrid retrieval: dense (FAISS) and lexical (BM25) candidates fused by weighted reciprocal rank fusion.
+
+The fused rank decides the order; `Hit.score` is the relevance to threshold on. It is the cosine similarity
+of question and passage, raised when the passage contains the question's rare terms (drug names, figures)
+that a small dense model tends to miss: `score = max(dense, lexical_weight * coverage)` where `coverage` is
+the idf-weighted share of the question's terms found in the passage. Both parts lie in [0, 1].
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from index.chunking import Chunk
+from index.documents import Document
+from index.embedder import Embedder
+from index.lexical import tokenize
+from index.library import Library
+
+
+@dataclass(frozen=True)
+class Hit:
+    chunk: Chunk
+    document: Document
+    score: float  # calibrated relevance in [0, 1]: threshold on this
+    dense: float  # cosine similarity
+    lexical: float  # raw BM25
+    coverage: float  # idf-weighted share of query terms present in the passage
+    fused: float  # reciprocal-rank-fusion score (ordering only)
+
+
+@dataclass(frozen=True)
+class FusionSettings:
+    rrf_k: int = 60
+    dense_weight: float = 1.0
+    lexical_weight: float = 1.0
+    candidates: int = 50
+    coverage_weight: float = 0.8
+
+
+class Retriever:
+    """Searches a `Library` with a query embedder. Thread-safe for concurrent reads."""
+
+    def __init__(self, library: Library, embedder: Embedder, fusion: FusionSettings | None = None) -> None:
+        self.library = library
+        self.embedder = embedder
+        self.fusion = fusion or FusionSettings()
+        self._idf = library.lexical.idf_by_term()
+        self._unknown_idf = max(self._idf.values(), default=1.0)
+
+    def search(
+        self,
+        query: str,
+        k: int = 5,
+        *,
+        doc_ids: set[str] | None = None,
+        keep: Callable[[Document], bool] | None = None,
+        mode: str = "hybrid",
+    ) -> list[Hit]:
+        """Top-k passages. `doc_ids` restricts the search to those documents; `keep` filters documents."""
+        if k <= 0 or not self.library.chunks or not query.strip():
+            return []
+        vector = self.embedder.embed([query])
+        lexical_all = self.library.lexical.scores(query)
+        allowed = self._allowed_rows(doc_ids, keep)
+        n = self.fusion.candidates + k
+        if allowed is None:
+            dense_scores, dense_rows = self.library.dense.search(vector, n)
+            dense_ranked = list(zip(dense_rows[0].tolist(), dense_scores[0].tolist(), strict=True))
+            lex_scores, lex_rows = self.library.lexical.search(query, n)
+            lexical_ranked = list(zip(lex_rows.tolist(), lex_scores.tolist(), strict=True))
+        else:
+            rows = np.asarray(allowed, dtype=np.int64)
+            if len(rows) == 0:
+                return []
+            cos = self.library.dense.vectors(rows) @ vector[0]
+            order = np.argsort(-cos, kind="stable")[:n]
+            dense_ranked = [(int(rows[i]), float(cos[i])) for i in order]
+            lex = lexical_all[rows]
+            lorder = [i for i in np.argsort(-lex, kind="stable")[:n] if lex[i] > 0]
+            lexical_ranked = [(int(rows[i]), float(lex[i])) for i in lorder]
+        fused: dict[int, float] = {}
+        use_dense = mode in {"hybrid", "dense"}
+        use_lexical = mode in {"hybrid", "lexical"}
+        if use_dense:
+            for rank, (row, _) in enumerate(dense_ranked):
+                fused[row] = fused.get(row, 0.0) + self.fusion.dense_weight / (self.fusion.rrf_k + rank + 1)
+        if use_lexical:
+            for rank, (row, _) in enumerate(lexical_ranked):
+                fused[row] = fused.get(row, 0.0) + self.fusion.lexical_weight / (self.fusion.rrf_k + rank + 1)
+        if keep is not None and allowed is None:
+            fused = {
+                row: s for row, s in fused.items() if keep(self.library.document_of(self.library.chunks[row]))
+            }
+        best = sorted(fused.items(), key=lambda item: (-item[1], item[0]))[:k]
+        if not best:
+            return []
+        rows = np.asarray([row for row, _ in best], dtype=np.int64)
+        cosines = self.library.dense.vectors(rows) @ vector[0]
+        query_terms = self._query_terms(query)
+        hits = []
+        for (row, fused_score), cosine in zip(best, cosines.tolist(), strict=True):
+            chunk = self.library.chunks[row]
+            coverage = self._coverage(query_terms, chunk.text)
+            score = max(0.0, cosine, self.fusion.coverage_weight * coverage)
+            hits.append(
+                Hit(
+                    chunk,
+                    self.library.document_of(chunk),
+                    min(score, 1.0),
+                    cosine,
+                    float(lexical_all[row]),
+                    coverage,
+                    fused_score,
+                )
+            )
+        return hits
+
+    def _allowed_rows(
+        self, doc_ids: set[str] | None, keep: Callable[[Document], bool] | None
+    ) -> list[int] | None:
+        if doc_ids is None:
+            return None
+        return [
+            row
+            for row in self.library.rows_of(doc_ids)
+            if keep is None or keep(self.library.document_of(self.library.chunks[row]))
+        ]
+
+    def _query_terms(self, query: str) -> dict[str, float]:
+        # a term the library never uses is as rare as it gets, and certainly not in the passage
+        return {term: self._idf.get(term, self._unknown_idf) for term in set(tokenize(query))}
+
+    @staticmethod
+    def _coverage(query_terms: dict[str, float], text: str) -> float:
+        total = sum(query_terms.values())
+        if total <= 0:
+            return 0.0
+        present = set(tokenize(text))
+        return sum(w for term, w in query_terms.items() if term in present) / total

@@ -1,0 +1,1 @@
+"""Clinic patient-education assistant service."""

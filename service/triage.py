@@ -1,0 +1,313 @@
+"""Deterministic safety triage, run on every patient question before retrieval.
+
+The rules are phrase lists in ``triage_phrases.yaml`` (clinical staff review
+that file; its header explains the phrase syntax). Order of checks:
+
+1. emergency, self-harm first (so the crisis line is added);
+2. personal advice (a question about one person's own care);
+3. otherwise retrieval.
+
+Nothing here logs or stores question text; results carry only the category
+and the id of the phrase that matched.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import yaml
+
+DEFAULT_PHRASES_PATH = Path(__file__).with_name("triage_phrases.yaml")
+SELF_HARM = "self_harm"
+_MAX_GAP = 5  # words allowed by "..." in a phrase
+
+_APOSTROPHES = dict.fromkeys(map(ord, "'\u2018\u2019\u201b\u02bc\u02b9`\u00b4\u2032"))
+_NON_WORD = re.compile(r"[\W_]+")
+
+
+class TriageKind(StrEnum):
+    EMERGENCY = "emergency"
+    PERSONAL_ADVICE = "personal_advice"
+    RETRIEVAL = "retrieval"
+
+
+@dataclass(frozen=True)
+class TriageResult:
+    kind: TriageKind
+    category: str | None
+    rule: str | None  # "<section>.<category>:<phrase as written in the file>"
+
+    @property
+    def is_self_harm(self) -> bool:
+        return self.kind is TriageKind.EMERGENCY and self.category == SELF_HARM
+
+
+RETRIEVAL = TriageResult(TriageKind.RETRIEVAL, None, None)
+
+
+class TriagePhrasesError(Exception):
+    """The phrase file is missing or malformed; the message names file and key."""
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    pattern: re.Pattern[str]
+
+    def matches(self, text: str) -> bool:
+        return self.pattern.search(text) is not None
+
+
+@dataclass(frozen=True)
+class EmergencyCategory:
+    name: str
+    literature_context_ok: bool
+    phrases: tuple[Rule, ...]
+
+
+@dataclass(frozen=True)
+class AdviceCategory:
+    name: str
+    direct: tuple[Rule, ...]
+    with_personal: tuple[Rule, ...]
+
+
+@dataclass(frozen=True)
+class TriageRules:
+    misspellings: Mapping[str, str]
+    idioms: re.Pattern[str] | None
+    personal: re.Pattern[str] | None
+    own_care: re.Pattern[str] | None
+    live: re.Pattern[str] | None
+    literature: re.Pattern[str] | None
+    emergency: tuple[EmergencyCategory, ...]
+    personal_advice: tuple[AdviceCategory, ...]
+
+
+# ---------------------------------------------------------------- normalising
+
+
+def _fold(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in text if not unicodedata.combining(ch))
+
+
+@functools.lru_cache(maxsize=32)
+def _speller(items: tuple[tuple[str, str], ...]) -> re.Pattern[str] | None:
+    variants = sorted((variant for variant, _ in items), key=len, reverse=True)
+    if not variants:
+        return None
+    return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, variants)) + r")(?!\w)")
+
+
+def normalise(text: str, misspellings: Mapping[str, str] | None = None) -> str:
+    """Lowercase, strip accents/apostrophes/punctuation, fix misspellings.
+
+    ``misspellings`` maps what patients type (one or more words, already
+    normalised) to the canonical form used in phrases.
+    """
+    text = _fold(_fold(text).casefold()).translate(_APOSTROPHES)
+    text = " ".join(_NON_WORD.sub(" ", text).split())
+    if misspellings:
+        speller = _speller(tuple(sorted(misspellings.items())))
+        if speller is not None:
+            text = speller.sub(lambda m: misspellings[m.group(0)], text)
+    return text
+
+
+# ------------------------------------------------------------------- loading
+
+
+def _fail(where: str, problem: str) -> TriagePhrasesError:
+    return TriagePhrasesError(f"{where}: {problem}")
+
+
+def _mapping(value: object, where: str, keys: Sequence[str] | None = None) -> dict[str, Any]:
+    if not isinstance(value, dict) or not all(isinstance(k, str) for k in value):
+        raise _fail(where, "expected a mapping with text keys")
+    if keys is not None:
+        unknown = sorted(set(value) - set(keys))
+        if unknown:
+            raise _fail(f"{where}.{unknown[0]}", f"unknown key (allowed: {', '.join(keys)})")
+    return value
+
+
+def _strings(value: object, where: str, *, required: bool = True) -> list[str]:
+    if value is None and not required:
+        return []
+    if not isinstance(value, list) or (required and not value):
+        raise _fail(where, "expected a non-empty list of phrases")
+    for i, item in enumerate(value):
+        if not isinstance(item, str) or not item.strip():
+            raise _fail(f"{where}[{i}]", f"expected text, got {item!r} (quote numbers/yes/no)")
+    return value
+
+
+def _compile(raw: str, where: str, spell: Mapping[str, str]) -> re.Pattern[str]:
+    tokens = raw.split()
+    if tokens[0] in ("*", "...") or tokens[-1] in ("*", "..."):
+        raise _fail(where, f"phrase {raw!r} may not start or end with * or ...")
+    parts: list[str] = []
+    for token in tokens:
+        if token == "*":
+            parts.append(r"(?: \w+)?")
+            continue
+        if token == "...":
+            parts.append(rf"(?: \w+){{0,{_MAX_GAP}}}")
+            continue
+        alternatives = []
+        for alt in token.split("/"):
+            word = normalise(alt.rstrip("*"), spell)
+            if not word:
+                raise _fail(where, f"phrase {raw!r} has an empty word in {token!r}")
+            alternatives.append(re.escape(word) + (r"\w*" if alt.endswith("*") else ""))
+        parts.append((" " if parts else "") + "(?:" + "|".join(alternatives) + ")")
+    return re.compile(r"(?<!\w)" + "".join(parts) + r"(?!\w)")
+
+
+def _any_of(raws: list[str], where: str, spell: Mapping[str, str]) -> re.Pattern[str] | None:
+    patterns = [_compile(raw, f"{where}[{i}]", spell).pattern for i, raw in enumerate(raws)]
+    return re.compile("|".join(patterns)) if patterns else None
+
+
+def _rules(raws: list[str], where: str, spell: Mapping[str, str]) -> tuple[Rule, ...]:
+    return tuple(
+        Rule(f"{where}:{raw}", _compile(raw, f"{where}[{i}]", spell)) for i, raw in enumerate(raws)
+    )
+
+
+def _misspellings(value: object, where: str) -> dict[str, str]:
+    spell: dict[str, str] = {}
+    for canonical, variants in _mapping(value, where).items():
+        key = normalise(canonical)
+        for i, variant in enumerate(_strings(variants, f"{where}.{canonical}")):
+            typed = normalise(variant)
+            if not typed or typed == key or typed in spell:
+                raise _fail(f"{where}.{canonical}[{i}]", f"{variant!r} is empty or listed twice")
+            spell[typed] = key
+    clash = sorted(set(spell) & set(spell.values()))
+    if clash:
+        raise _fail(where, f"{clash[0]!r} is both a misspelling and a correct form")
+    return spell
+
+
+def parse_rules(data: object, source: str = "<phrases>") -> TriageRules:
+    """Validate and compile a parsed phrase file; raises TriagePhrasesError."""
+    top = _mapping(data, source, ("version", "misspellings", "idioms", "markers",
+                                  "emergency", "personal_advice"))
+    if top.get("version") != 1:
+        raise _fail(f"{source}: version", "must be 1")
+    spell = _misspellings(top.get("misspellings", {}), f"{source}: misspellings")
+    markers = _mapping(top.get("markers"), f"{source}: markers",
+                       ("personal", "own_care", "live", "literature"))
+
+    def marker(key: str) -> re.Pattern[str] | None:
+        where = f"{source}: markers.{key}"
+        return _any_of(_strings(markers.get(key), where), where, spell)
+
+    emergency: list[EmergencyCategory] = []
+    for name, body in _mapping(top.get("emergency"), f"{source}: emergency").items():
+        where = f"{source}: emergency.{name}"
+        fields = _mapping(body, where, ("literature_context_ok", "phrases"))
+        context_ok = fields.get("literature_context_ok")
+        if not isinstance(context_ok, bool):
+            raise _fail(f"{where}.literature_context_ok", "must be true or false")
+        if name == SELF_HARM and context_ok:
+            raise _fail(f"{where}.literature_context_ok", "must be false for self_harm")
+        phrases = _rules(_strings(fields.get("phrases"), f"{where}.phrases"),
+                         f"emergency.{name}", spell)
+        emergency.append(EmergencyCategory(name, context_ok, phrases))
+    if SELF_HARM not in {c.name for c in emergency}:
+        raise _fail(f"{source}: emergency.{SELF_HARM}", "is required")
+    emergency.sort(key=lambda c: c.name != SELF_HARM)  # stable: self-harm first
+
+    advice: list[AdviceCategory] = []
+    for name, body in _mapping(top.get("personal_advice"), f"{source}: personal_advice").items():
+        where = f"{source}: personal_advice.{name}"
+        fields = _mapping(body, where, ("direct", "with_personal"))
+        direct = _strings(fields.get("direct"), f"{where}.direct", required=False)
+        topical = _strings(fields.get("with_personal"), f"{where}.with_personal", required=False)
+        if not direct and not topical:
+            raise _fail(where, "needs at least one phrase in direct or with_personal")
+        advice.append(AdviceCategory(
+            name,
+            _rules(direct, f"personal_advice.{name}.direct", spell),
+            _rules(topical, f"personal_advice.{name}.with_personal", spell),
+        ))
+
+    idioms = _strings(top.get("idioms"), f"{source}: idioms", required=False)
+    return TriageRules(
+        misspellings=MappingProxyType(spell),
+        idioms=_any_of(idioms, f"{source}: idioms", spell),
+        personal=marker("personal"),
+        own_care=marker("own_care"),
+        live=marker("live"),
+        literature=marker("literature"),
+        emergency=tuple(emergency),
+        personal_advice=tuple(advice),
+    )
+
+
+def load_rules(path: Path | None = None) -> TriageRules:
+    path = path or DEFAULT_PHRASES_PATH
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise _fail(str(path), f"cannot read phrase file ({exc.strerror})") from None
+    except yaml.YAMLError as exc:
+        raise _fail(str(path), f"not valid YAML ({exc})") from None
+    return parse_rules(data, str(path))
+
+
+# ------------------------------------------------------------------ triaging
+
+
+def _found(pattern: re.Pattern[str] | None, text: str) -> bool:
+    return pattern is not None and pattern.search(text) is not None
+
+
+class Triage:
+    def __init__(self, phrases: TriageRules) -> None:
+        self._rules = phrases
+
+    @classmethod
+    def from_file(cls, path: Path | None = None) -> Triage:
+        return cls(load_rules(path))
+
+    @property
+    def rules(self) -> TriageRules:
+        return self._rules
+
+    def __call__(self, question: str) -> TriageResult:
+        rules = self._rules
+        text = normalise(question, rules.misspellings)
+        if rules.idioms is not None:
+            # Two spaces: a phrase can never match across a removed idiom.
+            text = rules.idioms.sub("  ", text)
+        if not text.strip():
+            return RETRIEVAL
+        personal = _found(rules.personal, text)
+        literature = _found(rules.literature, text)
+        someone_affected = personal or _found(rules.live, text)
+
+        for category in rules.emergency:
+            if category.literature_context_ok and literature and not someone_affected:
+                continue  # a question about the documents, not a live emergency
+            for rule in category.phrases:
+                if rule.matches(text):
+                    return TriageResult(TriageKind.EMERGENCY, category.name, rule.id)
+
+        topical_ok = personal and (not literature or _found(rules.own_care, text))
+        for advice in rules.personal_advice:
+            for rule in advice.direct + (advice.with_personal if topical_ok else ()):
+                if rule.matches(text):
+                    return TriageResult(TriageKind.PERSONAL_ADVICE, advice.name, rule.id)
+        return RETRIEVAL
