@@ -28,7 +28,7 @@ index: $(STAMP)
 	$(PY) -m index build --if-stale --out $(INDEX_DIR)
 
 run: index
-	@$(PY) -m service.launcher --host $(HOST) --port $(PORT) --index $(INDEX_DIR)
+	@$(PY) -m service --host $(HOST) --port $(PORT) --index $(INDEX_DIR)
 
 browser-deps:
 	@bash scripts/browser-deps.sh

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import numpy as np
 
-from index.chunking import Chunk, ChunkSettings, chunk_text
-from index.cleaning import DEFAULT_RULES
+from index.chunking import Chunk, ChunkSettings, chunk_text, content_hash
+from index.cleaning import DEFAULT_RULES, CachingCleaner, CleaningRules
 from index.documents import Document, corpus_files, load_corpus
 from index.embedder import Embedder, Vectors
 from index.errors import IndexLoadError
@@ -58,18 +58,45 @@ def is_stale(out: Path, paths: Sequence[Path], model: str, chunks: ChunkSettings
     return manifest.corpus_hash != corpus_fingerprint(paths, model, chunks)
 
 
-def chunk_documents(documents: Sequence[Document], settings: ChunkSettings) -> list[Chunk]:
-    return [chunk for document in documents for chunk in chunk_text(document.doc_id, document.text, settings)]
+def chunk_documents(
+    documents: Sequence[Document],
+    settings: ChunkSettings,
+    known: dict[tuple[str, str], list[Chunk]] | None = None,
+) -> list[Chunk]:
+    """Chunks of every document; `known` maps (doc id, text hash) to chunks of an earlier build."""
+    chunks: list[Chunk] = []
+    for document in documents:
+        cached = known.get((document.doc_id, content_hash(document.text))) if known else None
+        chunks.extend(cached if cached is not None else chunk_text(document.doc_id, document.text, settings))
+    return chunks
 
 
-def embedding_cache(out: Path, model: str, dimension: int) -> dict[str, Vectors]:
-    """content hash -> vector from the index currently at `out`, when it was built with the same model."""
-    try:
-        previous = load_library(out, expected_model=model, expected_dimension=dimension)
-    except IndexLoadError:
-        return {}
-    vectors = previous.dense.vectors()
-    return {chunk.content_hash: vectors[row] for row, chunk in enumerate(previous.chunks)}
+@dataclass
+class BuildCache:
+    """What an earlier index at the same path lets a rebuild skip: cleaning, chunking and embedding."""
+
+    cleaned: dict[str, str] = field(default_factory=dict)  # raw sha256 -> cleaned text
+    chunks: dict[tuple[str, str], list[Chunk]] = field(default_factory=dict)  # (doc id, text hash) -> chunks
+    vectors: dict[str, Vectors] = field(default_factory=dict)  # chunk text hash -> embedding
+
+    @classmethod
+    def from_index(cls, out: Path, model: str, dimension: int, chunk_settings: ChunkSettings) -> BuildCache:
+        try:
+            previous = load_library(out, expected_model=model, expected_dimension=dimension)
+        except IndexLoadError:
+            return cls()
+        cache = cls()
+        vectors = previous.dense.vectors()
+        cache.vectors = {chunk.content_hash: vectors[row] for row, chunk in enumerate(previous.chunks)}
+        if previous.manifest.cleaning_rules_sha256 == file_digest(DEFAULT_RULES):
+            cache.cleaned = {
+                d.extra["raw_sha256"]: d.text for d in previous.documents.values() if "raw_sha256" in d.extra
+            }
+        if previous.manifest.chunk_settings == chunk_settings:
+            texts = {doc_id: content_hash(d.text) for doc_id, d in previous.documents.items()}
+            for chunk in previous.chunks:
+                cache.chunks.setdefault((chunk.doc_id, texts[chunk.doc_id]), []).append(chunk)
+        return cache
 
 
 def document_warnings(documents: Sequence[Document], today: dt.date) -> list[str]:
@@ -98,19 +125,20 @@ def build_index(
     today: dt.date | None = None,
 ) -> BuildReport:
     started = time.perf_counter()
-    documents = load_corpus(paths)
-    chunks = chunk_documents(documents, chunk_settings)
-    cache = embedding_cache(out, embedder.name, embedder.dimension)
+    cache = BuildCache.from_index(out, embedder.name, embedder.dimension, chunk_settings)
+    skipped: list[str] = []
+    documents = load_corpus(paths, CachingCleaner(CleaningRules.from_file(), cache.cleaned), skipped)
+    chunks = chunk_documents(documents, chunk_settings, cache.chunks)
     missing: dict[str, str] = {}
     for chunk in chunks:
-        if chunk.content_hash not in cache:
+        if chunk.content_hash not in cache.vectors:
             missing.setdefault(chunk.content_hash, chunk.text)
     if missing:
         fresh = embedder.embed(list(missing.values()), progress=progress)
-        cache.update(zip(missing.keys(), fresh, strict=True))
+        cache.vectors.update(zip(missing.keys(), fresh, strict=True))
     vectors = np.zeros((len(chunks), embedder.dimension), dtype=np.float32)
     for row, chunk in enumerate(chunks):
-        vectors[row] = cache[chunk.content_hash]
+        vectors[row] = cache.vectors[chunk.content_hash]
     dense = DenseIndex.build(vectors)
     lexical = LexicalIndex.build([chunk.text for chunk in chunks])
     seconds = time.perf_counter() - started
@@ -125,6 +153,7 @@ def build_index(
         documents=len(documents),
         chunks=len(chunks),
         build_seconds=round(seconds, 3),
+        cleaning_rules_sha256=file_digest(DEFAULT_RULES),
     )
     library = Library(manifest, {d.doc_id: d for d in documents}, chunks, dense, lexical)
     written = save_library(library, out)
@@ -134,5 +163,5 @@ def build_index(
         embedded=len(missing),
         seconds=time.perf_counter() - started,
         manifest=written,
-        warnings=document_warnings(documents, today or dt.date.today()),
+        warnings=skipped + document_warnings(documents, today or dt.date.today()),
     )

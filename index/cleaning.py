@@ -7,8 +7,10 @@ medical sentence.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -61,7 +63,7 @@ class Cleaner:
         seen: set[str] = set()
         seen_blocks: set[str] = set()
         blocks: list[str] = []
-        for block in _blocks(raw):
+        for block in _blocks(raw, self.rules.strip_phrases):
             if any(p.search(block) for p in self.rules.drop_blocks):
                 continue
             block_key = _dedupe_key(block)
@@ -70,16 +72,24 @@ class Cleaner:
             seen_blocks.add(block_key)
             kept_lines = [self._clean_line(line, seen) for line in block.split("\n")]
             text = "\n".join(line for line in kept_lines if line)
-            if text:
-                blocks.append(text)
+            if not text:
+                continue
+            if text != block:
+                # what is left of the block must pass the block rules too, or a second pass would drop it
+                if any(p.search(text) for p in self.rules.drop_blocks):
+                    continue
+                text_key = _dedupe_key(text)
+                if text_key != block_key:
+                    if text_key in seen_blocks:
+                        continue
+                    seen_blocks.add(text_key)
+            blocks.append(text)
         return "\n\n".join(blocks)
 
     def _clean_line(self, line: str, seen: set[str]) -> str:
         kept: list[str] = []
         for start, end in sentence_spans(line):
             sentence = line[start:end]
-            for pattern in self.rules.strip_phrases:
-                sentence = pattern.sub("", sentence).strip()
             if not sentence or any(p.search(sentence) for p in self.rules.drop_sentences):
                 continue
             key = _dedupe_key(sentence)
@@ -91,10 +101,9 @@ class Cleaner:
         return " ".join(kept)
 
 
-def _blocks(raw: str) -> list[str]:
+def _blocks(raw: str, strip_phrases: tuple[re.Pattern[str], ...] = ()) -> list[str]:
     text = unicodedata.normalize("NFC", raw).replace("\r\n", "\n").replace("\r", "\n")
-    text = _GLUED.sub(" ", text)
-    lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
+    lines = [_clean_spacing(line, strip_phrases) for line in text.split("\n")]
     blocks: list[str] = []
     current: list[str] = []
     for line in lines:
@@ -108,5 +117,41 @@ def _blocks(raw: str) -> list[str]:
     return blocks
 
 
+def _clean_spacing(line: str, strip_phrases: tuple[re.Pattern[str], ...]) -> str:
+    """One line with its spaces collapsed, glued sentences split and stripped phrases cut out.
+
+    Phrases are cut from the whole line before it is split into sentences (cutting "Continues below." can
+    join two sentences), and repeatedly, so that cleaning the cleaned text changes nothing.
+    """
+    line = _SPACES.sub(" ", line)
+    for pattern in strip_phrases:
+        while True:
+            cut = pattern.sub("", line)
+            if cut == line:
+                break
+            line = cut
+    return _SPACES.sub(" ", _GLUED.sub(" ", line)).strip()
+
+
 def _dedupe_key(sentence: str) -> str:
     return re.sub(r"\W+", " ", sentence.casefold()).strip()
+
+
+def raw_digest(raw: str) -> str:
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+
+
+class CachingCleaner(Cleaner):
+    """A `Cleaner` that reuses earlier results: raw-text sha256 -> cleaned text (same rules only)."""
+
+    def __init__(self, rules: CleaningRules, known: Mapping[str, str]) -> None:
+        super().__init__(rules)
+        self._known = dict(known)
+
+    def clean(self, raw: str) -> str:
+        key = raw_digest(raw)
+        cleaned = self._known.get(key)
+        if cleaned is None:
+            cleaned = super().clean(raw)
+            self._known[key] = cleaned
+        return cleaned

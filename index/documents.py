@@ -21,7 +21,7 @@ from typing import Any
 import yaml
 from bs4 import BeautifulSoup
 
-from index.cleaning import Cleaner
+from index.cleaning import Cleaner, raw_digest
 from index.errors import CorpusError
 
 SUPPORTED_SUFFIXES = (".md", ".markdown", ".txt", ".html", ".htm", ".jsonl")
@@ -143,7 +143,10 @@ def _build(meta: dict[str, Any], body: str, path: Path, cleaner: Cleaner, defaul
         reviewed=_parse_date(meta.get("reviewed"), "reviewed", where),
         review_due=_parse_date(meta.get("review_due"), "review_due", where),
         source_path=where,
-        extra={"notes": str(meta["notes"])} if meta.get("notes") else {},
+        extra={
+            "raw_sha256": raw_digest(body),
+            **({"notes": str(meta["notes"])} if meta.get("notes") else {}),
+        },
     )
 
 
@@ -194,8 +197,12 @@ def load_html(path: Path, cleaner: Cleaner) -> Document:
     return _build(dict(meta), text, path, cleaner, _doc_id_from_path(path))
 
 
-def iter_jsonl(path: Path, cleaner: Cleaner) -> Iterator[Document]:
-    """Bulk libraries: one JSON record a line; `id`, `title` and `text` are required."""
+def iter_jsonl(path: Path, cleaner: Cleaner, skipped: list[str] | None = None) -> Iterator[Document]:
+    """Bulk libraries: one JSON record a line; `id`, `title` and `text` are required.
+
+    A record whose whole text is boilerplate (say, only "call 1-800-... for more information") is skipped
+    and named in `skipped`, rather than failing a build of thousands of records.
+    """
     with path.open(encoding="utf-8") as handle:
         for line_no, line in enumerate(handle, start=1):
             if not line.strip():
@@ -212,8 +219,12 @@ def iter_jsonl(path: Path, cleaner: Cleaner) -> Iterator[Document]:
                     raise CorpusError(f"{where}: record needs a non-empty string {key!r}")
             text = cleaner.clean(record["text"])
             if not text:
-                raise CorpusError(f"{where}: record {record['id']!r} has no text left after cleaning")
+                if skipped is None:
+                    raise CorpusError(f"{where}: record {record['id']!r} has no text left after cleaning")
+                skipped.append(f"{where}: record {record['id']!r} skipped: no text left after cleaning")
+                continue
             extra = {k: str(v) for k, v in record.items() if k in {"focus", "source"} and v}
+            extra["raw_sha256"] = raw_digest(record["text"])
             yield Document(
                 doc_id=record["id"],
                 title=record["title"].strip(),
@@ -251,15 +262,20 @@ def corpus_files(paths: Iterable[Path]) -> list[Path]:
     return found
 
 
-def load_corpus(paths: Iterable[Path], cleaner: Cleaner | None = None) -> list[Document]:
-    """All documents under `paths`. Duplicate document ids are an error that names both files."""
+def load_corpus(
+    paths: Iterable[Path], cleaner: Cleaner | None = None, skipped: list[str] | None = None
+) -> list[Document]:
+    """All documents under `paths`. Duplicate document ids are an error that names both files.
+
+    With `skipped`, bulk (JSONL) records left empty by cleaning are listed there instead of failing.
+    """
     cleaner = cleaner or Cleaner.default()
     documents: list[Document] = []
     seen: dict[str, str] = {}
     for path in corpus_files(paths):
         suffix = path.suffix.lower()
         if suffix == ".jsonl":
-            loaded: Iterable[Document] = iter_jsonl(path, cleaner)
+            loaded: Iterable[Document] = iter_jsonl(path, cleaner, skipped)
         elif suffix in {".html", ".htm"}:
             loaded = [load_html(path, cleaner)]
         elif suffix in SUPPORTED_SUFFIXES:

@@ -46,6 +46,7 @@ class Manifest:
     chunks: int
     files: dict[str, dict[str, Any]] = field(default_factory=dict)
     build_seconds: float = 0.0
+    cleaning_rules_sha256: str = ""
 
     @property
     def chunk_settings(self) -> ChunkSettings:

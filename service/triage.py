@@ -13,7 +13,6 @@ and the id of the phrase that matched.
 
 from __future__ import annotations
 
-import functools
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
@@ -31,6 +30,7 @@ _MAX_GAP = 5  # words allowed by "..." in a phrase
 
 _APOSTROPHES = dict.fromkeys(map(ord, "'\u2018\u2019\u201b\u02bc\u02b9`\u00b4\u2032"))
 _NON_WORD = re.compile(r"[\W_]+")
+_DIGIT_EDGE = re.compile(r"(?<=\d)(?=[^\W\d])|(?<=[^\W\d])(?=\d)")
 
 
 class TriageKind(StrEnum):
@@ -62,9 +62,6 @@ class Rule:
     id: str
     pattern: re.Pattern[str]
 
-    def matches(self, text: str) -> bool:
-        return self.pattern.search(text) is not None
-
 
 @dataclass(frozen=True)
 class EmergencyCategory:
@@ -82,7 +79,8 @@ class AdviceCategory:
 
 @dataclass(frozen=True)
 class TriageRules:
-    misspellings: Mapping[str, str]
+    misspellings: Mapping[str, str]  # typed form -> canonical form (medicine names -> "medicine")
+    speller: re.Pattern[str] | None  # compiled once from misspellings
     idioms: re.Pattern[str] | None
     personal: re.Pattern[str] | None
     own_care: re.Pattern[str] | None
@@ -100,27 +98,26 @@ def _fold(text: str) -> str:
     return "".join(ch for ch in text if not unicodedata.combining(ch))
 
 
-@functools.lru_cache(maxsize=32)
-def _speller(items: tuple[tuple[str, str], ...]) -> re.Pattern[str] | None:
-    variants = sorted((variant for variant, _ in items), key=len, reverse=True)
+def _speller(misspellings: Mapping[str, str]) -> re.Pattern[str] | None:
+    variants = sorted(misspellings, key=len, reverse=True)  # longest first: "can not" before "can"
     if not variants:
         return None
     return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, variants)) + r")(?!\w)")
 
 
+def _respell(text: str, speller: re.Pattern[str] | None, misspellings: Mapping[str, str]) -> str:
+    return speller.sub(lambda m: misspellings[m.group(0)], text) if speller else text
+
+
 def normalise(text: str, misspellings: Mapping[str, str] | None = None) -> str:
-    """Lowercase, strip accents/apostrophes/punctuation, fix misspellings.
+    """Lowercase, strip accents/apostrophes/punctuation, split "200mg", fix misspellings.
 
     ``misspellings`` maps what patients type (one or more words, already
     normalised) to the canonical form used in phrases.
     """
     text = _fold(_fold(text).casefold()).translate(_APOSTROPHES)
-    text = " ".join(_NON_WORD.sub(" ", text).split())
-    if misspellings:
-        speller = _speller(tuple(sorted(misspellings.items())))
-        if speller is not None:
-            text = speller.sub(lambda m: misspellings[m.group(0)], text)
-    return text
+    text = " ".join(_DIGIT_EDGE.sub(" ", _NON_WORD.sub(" ", text)).split())
+    return _respell(text, _speller(misspellings), misspellings) if misspellings else text
 
 
 # ------------------------------------------------------------------- loading
@@ -151,17 +148,16 @@ def _strings(value: object, where: str, *, required: bool = True) -> list[str]:
     return value
 
 
-def _compile(raw: str, where: str, spell: Mapping[str, str]) -> re.Pattern[str]:
-    tokens = raw.split()
-    if tokens[0] in ("*", "...") or tokens[-1] in ("*", "..."):
-        raise _fail(where, f"phrase {raw!r} may not start or end with * or ...")
+_GAPS = {"*": r"(?: \w+)?", "...": rf"(?: \w+){{0,{_MAX_GAP}}}"}
+
+
+def _sequence(tokens: list[str], raw: str, where: str, spell: Mapping[str, str]) -> str:
+    if not tokens or tokens[0] in _GAPS or tokens[-1] in _GAPS:
+        raise _fail(where, f"phrase {raw!r}: each side must start and end with a word")
     parts: list[str] = []
     for token in tokens:
-        if token == "*":
-            parts.append(r"(?: \w+)?")
-            continue
-        if token == "...":
-            parts.append(rf"(?: \w+){{0,{_MAX_GAP}}}")
+        if token in _GAPS:
+            parts.append(_GAPS[token])
             continue
         alternatives = []
         for alt in token.split("/"):
@@ -170,7 +166,21 @@ def _compile(raw: str, where: str, spell: Mapping[str, str]) -> re.Pattern[str]:
                 raise _fail(where, f"phrase {raw!r} has an empty word in {token!r}")
             alternatives.append(re.escape(word) + (r"\w*" if alt.endswith("*") else ""))
         parts.append((" " if parts else "") + "(?:" + "|".join(alternatives) + ")")
-    return re.compile(r"(?<!\w)" + "".join(parts) + r"(?!\w)")
+    return "".join(parts)
+
+
+def _compile(raw: str, where: str, spell: Mapping[str, str]) -> re.Pattern[str]:
+    tokens = raw.split()
+    if tokens.count("~") > 1:
+        raise _fail(where, f"phrase {raw!r} may contain ~ only once")
+    if "~" in tokens:  # "a ~ b": a and b within _MAX_GAP words, either order
+        cut = tokens.index("~")
+        left = _sequence(tokens[:cut], raw, where, spell)
+        right = _sequence(tokens[cut + 1 :], raw, where, spell)
+        body = f"(?:{left}{_GAPS['...']} {right}|{right}{_GAPS['...']} {left})"
+    else:
+        body = _sequence(tokens, raw, where, spell)
+    return re.compile(r"(?<!\w)" + body + r"(?!\w)")
 
 
 def _any_of(raws: list[str], where: str, spell: Mapping[str, str]) -> re.Pattern[str] | None:
@@ -178,10 +188,9 @@ def _any_of(raws: list[str], where: str, spell: Mapping[str, str]) -> re.Pattern
     return re.compile("|".join(patterns)) if patterns else None
 
 
-def _rules(raws: list[str], where: str, spell: Mapping[str, str]) -> tuple[Rule, ...]:
-    return tuple(
-        Rule(f"{where}:{raw}", _compile(raw, f"{where}[{i}]", spell)) for i, raw in enumerate(raws)
-    )
+def _rules(raws: list[str], rule_id: str, where: str, spell: Mapping[str, str]) -> tuple[Rule, ...]:
+    compiled = (_compile(raw, f"{where}[{i}]", spell) for i, raw in enumerate(raws))
+    return tuple(Rule(f"{rule_id}:{raw}", pattern) for raw, pattern in zip(raws, compiled, strict=True))
 
 
 def _misspellings(value: object, where: str) -> dict[str, str]:
@@ -201,13 +210,19 @@ def _misspellings(value: object, where: str) -> dict[str, str]:
 
 def parse_rules(data: object, source: str = "<phrases>") -> TriageRules:
     """Validate and compile a parsed phrase file; raises TriagePhrasesError."""
-    top = _mapping(data, source, ("version", "misspellings", "idioms", "markers",
-                                  "emergency", "personal_advice"))
+    keys = ("version", "misspellings", "medicine_names", "idioms", "markers", "emergency", "personal_advice")
+    top = _mapping(data, source, keys)
     if top.get("version") != 1:
         raise _fail(f"{source}: version", "must be 1")
     spell = _misspellings(top.get("misspellings", {}), f"{source}: misspellings")
-    markers = _mapping(top.get("markers"), f"{source}: markers",
-                       ("personal", "own_care", "live", "literature"))
+    names = _strings(top.get("medicine_names"), f"{source}: medicine_names", required=False)
+    for i, name in enumerate(names):
+        if normalise(name) in spell or normalise(name) in spell.values():
+            raise _fail(f"{source}: medicine_names[{i}]", f"{name!r} is already listed")
+        spell[normalise(name)] = "medicine"
+    markers = _mapping(
+        top.get("markers"), f"{source}: markers", ("personal", "own_care", "live", "literature")
+    )
 
     def marker(key: str) -> re.Pattern[str] | None:
         where = f"{source}: markers.{key}"
@@ -222,9 +237,9 @@ def parse_rules(data: object, source: str = "<phrases>") -> TriageRules:
             raise _fail(f"{where}.literature_context_ok", "must be true or false")
         if name == SELF_HARM and context_ok:
             raise _fail(f"{where}.literature_context_ok", "must be false for self_harm")
-        phrases = _rules(_strings(fields.get("phrases"), f"{where}.phrases"),
-                         f"emergency.{name}", spell)
-        emergency.append(EmergencyCategory(name, context_ok, phrases))
+        phrases = _strings(fields.get("phrases"), f"{where}.phrases")
+        rules = _rules(phrases, f"emergency.{name}", f"{where}.phrases", spell)
+        emergency.append(EmergencyCategory(name, context_ok, rules))
     if SELF_HARM not in {c.name for c in emergency}:
         raise _fail(f"{source}: emergency.{SELF_HARM}", "is required")
     emergency.sort(key=lambda c: c.name != SELF_HARM)  # stable: self-harm first
@@ -237,15 +252,15 @@ def parse_rules(data: object, source: str = "<phrases>") -> TriageRules:
         topical = _strings(fields.get("with_personal"), f"{where}.with_personal", required=False)
         if not direct and not topical:
             raise _fail(where, "needs at least one phrase in direct or with_personal")
-        advice.append(AdviceCategory(
-            name,
-            _rules(direct, f"personal_advice.{name}.direct", spell),
-            _rules(topical, f"personal_advice.{name}.with_personal", spell),
-        ))
+        rule_id = f"personal_advice.{name}"
+        direct_rules = _rules(direct, f"{rule_id}.direct", f"{where}.direct", spell)
+        topical_rules = _rules(topical, f"{rule_id}.with_personal", f"{where}.with_personal", spell)
+        advice.append(AdviceCategory(name, direct_rules, topical_rules))
 
     idioms = _strings(top.get("idioms"), f"{source}: idioms", required=False)
     return TriageRules(
         misspellings=MappingProxyType(spell),
+        speller=_speller(spell),
         idioms=_any_of(idioms, f"{source}: idioms", spell),
         personal=marker("personal"),
         own_care=marker("own_care"),
@@ -288,7 +303,7 @@ class Triage:
 
     def __call__(self, question: str) -> TriageResult:
         rules = self._rules
-        text = normalise(question, rules.misspellings)
+        text = _respell(normalise(question), rules.speller, rules.misspellings)
         if rules.idioms is not None:
             # Two spaces: a phrase can never match across a removed idiom.
             text = rules.idioms.sub("  ", text)
@@ -302,12 +317,12 @@ class Triage:
             if category.literature_context_ok and literature and not someone_affected:
                 continue  # a question about the documents, not a live emergency
             for rule in category.phrases:
-                if rule.matches(text):
+                if rule.pattern.search(text):
                     return TriageResult(TriageKind.EMERGENCY, category.name, rule.id)
 
         topical_ok = personal and (not literature or _found(rules.own_care, text))
         for advice in rules.personal_advice:
             for rule in advice.direct + (advice.with_personal if topical_ok else ()):
-                if rule.matches(text):
+                if rule.pattern.search(text):
                     return TriageResult(TriageKind.PERSONAL_ADVICE, advice.name, rule.id)
         return RETRIEVAL

@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 from service.triage import (
     DEFAULT_PHRASES_PATH,
     Triage,
-    TriagePhrasesError,
     TriageKind,
+    TriagePhrasesError,
     TriageResult,
     normalise,
 )
@@ -25,8 +25,7 @@ REPO = Path(__file__).resolve().parents[2]
 PHRASES = REPO / "service" / "triage_phrases.yaml"
 CASES = Path(__file__).with_name("triage_cases.yaml")
 
-EMERGENCY, ADVICE, RETRIEVAL = (TriageKind.EMERGENCY, TriageKind.PERSONAL_ADVICE,
-                                TriageKind.RETRIEVAL)
+EMERGENCY, ADVICE, RETRIEVAL = (TriageKind.EMERGENCY, TriageKind.PERSONAL_ADVICE, TriageKind.RETRIEVAL)
 
 
 @dataclass(frozen=True)
@@ -68,11 +67,16 @@ def rate_table(results: list[tuple[Case, TriageResult]]) -> str:
         f"emergency category right  {rate(sum(r.category == c.category for c, r in categorised), len(categorised)):.1%}",
         f"benign refusal rate       {rate(refused, len(benign)):.1%} ({refused}/{len(benign)})",
     ]
-    wrong = [(c, r) for c, r in results if r.kind is not c.expect
-             or (c.expect is EMERGENCY and c.category and r.category != c.category)]
+    wrong = [
+        (c, r)
+        for c, r in results
+        if r.kind is not c.expect or (c.expect is EMERGENCY and c.category and r.category != c.category)
+    ]
     for case, result in wrong:
-        lines.append(f"  MISS expected {case.expect.value}/{case.category} got "
-                     f"{result.kind.value}/{result.category} [{result.rule}]: {case.text!r}")
+        lines.append(
+            f"  MISS expected {case.expect.value}/{case.category} got "
+            f"{result.kind.value}/{result.category} [{result.rule}]: {case.text!r}"
+        )
     return "\n".join(lines)
 
 
@@ -123,7 +127,8 @@ def test_self_harm_checked_before_other_emergencies() -> None:
 def test_result_carries_rule_id_not_question_text() -> None:
     question = "my throat is swelling after the injection zqxj"
     result = real_triage()(question)
-    assert result.kind is EMERGENCY and result.rule
+    assert result.kind is EMERGENCY
+    assert result.rule
     assert result.rule.startswith("emergency.anaphylaxis:")
     assert "zqxj" not in result.rule
 
@@ -198,10 +203,16 @@ def _write_variant(tmp_path: Path, old: str, new: str) -> Path:
 @pytest.mark.parametrize(
     ("old", "new", "key"),
     [
-        ("  breathing:\n    literature_context_ok: true\n",
-         "  breathing:\n    literature_context_ok: maybe\n", "emergency.breathing.literature_context_ok"),
-        ("  self_harm:\n    literature_context_ok: false\n",
-         "  self_harm:\n    literature_context_ok: true\n", "emergency.self_harm.literature_context_ok"),
+        (
+            "  breathing:\n    literature_context_ok: true\n",
+            "  breathing:\n    literature_context_ok: maybe\n",
+            "emergency.breathing.literature_context_ok",
+        ),
+        (
+            "  self_harm:\n    literature_context_ok: false\n",
+            "  self_harm:\n    literature_context_ok: true\n",
+            "emergency.self_harm.literature_context_ok",
+        ),
         ("      - unresponsive\n", "      - 999\n", "emergency.unconscious.phrases[1]"),
         ("      - unresponsive\n", "      - ... unresponsive\n", "emergency.unconscious.phrases[1]"),
         ("  dose:\n    direct:\n", "  dose:\n    drect:\n", "personal_advice.dose.drect"),
@@ -222,9 +233,9 @@ def test_malformed_phrase_file_names_the_key(tmp_path: Path, old: str, new: str,
 def test_unparseable_or_missing_phrase_file(tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text("emergency: [unclosed\n", encoding="utf-8")
-    with pytest.raises(TriagePhrasesError, match="bad.yaml"):
+    with pytest.raises(TriagePhrasesError, match=r"bad\.yaml"):
         Triage.from_file(bad)
-    with pytest.raises(TriagePhrasesError, match="missing.yaml"):
+    with pytest.raises(TriagePhrasesError, match=r"missing\.yaml"):
         Triage.from_file(tmp_path / "missing.yaml")
 
 
@@ -247,10 +258,37 @@ def test_triage_never_raises_and_is_deterministic(text: str) -> None:
     assert (first.kind is RETRIEVAL) == (first.category is None) == (first.rule is None)
 
 
-@given(st.lists(st.sampled_from(
-    ["I", "my", "can't", "breathe", "dose", "trial", "kill", "myself", "dying", "to", "know",
-     "stop", "pregnant", "?", "!", "é", "THE", "study", "tablets", "took", "double", "..."]),
-    max_size=12).map(" ".join))
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "I",
+                "my",
+                "can't",
+                "breathe",
+                "dose",
+                "trial",
+                "kill",
+                "myself",
+                "dying",
+                "to",
+                "know",
+                "stop",
+                "pregnant",
+                "?",
+                "!",
+                "é",
+                "THE",
+                "study",
+                "tablets",
+                "took",
+                "double",
+                "...",
+            ]
+        ),
+        max_size=12,
+    ).map(" ".join)
+)
 @settings(max_examples=300, deadline=None)
 def test_triage_on_vocabulary_soup(text: str) -> None:
     result = real_triage()(text)

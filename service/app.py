@@ -1,0 +1,146 @@
+"""The FastAPI application: lifespan, middleware, routers, and the one place errors become HTTP statuses."""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI, Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from index.embedder import Embedder
+from service.config import Settings
+from service.errors import ServiceError
+from service.routes import ask, docs, health, staff
+from service.runtime import load_runtime
+
+log = logging.getLogger("clinic.service")
+MAX_BODY_BYTES = 64 * 1024
+# Every response: no inline script, nothing from another origin, no framing by other sites.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+    "font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+# Swagger UI sets style attributes from its script; only the docs page allows that.
+DOCS_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
+
+
+def create_app(settings: Settings | None = None, *, embedder: Embedder | None = None) -> FastAPI:
+    """Build the app. The model and index load once, in the lifespan; tests may pass an embedder."""
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.runtime = load_runtime(settings, embedder)
+        runtime = app.state.runtime
+        log.info(
+            "started ready=%s load_seconds=%.2f chunks=%s",
+            runtime.ready,
+            runtime.load_seconds,
+            len(runtime.library.chunks) if runtime.library else 0,
+        )
+        yield
+
+    app = FastAPI(
+        title="Clinic patient-education assistant",
+        version="0.1.0",
+        description="Answers only with verbatim, cited passages from the clinic's approved documents.",
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    if settings.allowed_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.allowed_origins,
+            allow_methods=["GET", "POST"],
+            allow_headers=["Content-Type", "Authorization"],
+            allow_credentials=False,
+        )
+    app.middleware("http")(_request_context)
+    _install_error_handlers(app)
+    app.include_router(health.router)
+    app.include_router(docs.router)
+    app.include_router(ask.router, prefix="/api/v1")
+    app.include_router(staff.router, prefix="/api/v1")
+    try:
+        from service.routes import pages
+    except ImportError:  # the pages router is optional until the widget lands
+        pass
+    else:
+        app.include_router(pages.router)
+    return app
+
+
+async def _request_context(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+    """Request id, body-size limit, security headers and a log line without any question text."""
+    request_id = uuid.uuid4().hex
+    request.state.request_id = request_id
+    started = time.perf_counter()
+    length = request.headers.get("content-length")
+    if length is not None and length.isdigit() and int(length) > MAX_BODY_BYTES:
+        response: Response = _error(413, "body_too_large", f"request body over {MAX_BODY_BYTES} bytes")
+    else:
+        response = await call_next(request)
+    response.headers["X-Request-ID"] = request_id
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "no-referrer")
+    response.headers.setdefault("Cache-Control", "no-store")
+    docs_page = request.url.path == "/docs"
+    response.headers.setdefault(
+        "Content-Security-Policy", DOCS_CONTENT_SECURITY_POLICY if docs_page else CONTENT_SECURITY_POLICY
+    )
+    # the path only: query strings (staff searches) may hold health information
+    log.info(
+        "request id=%s method=%s path=%s status=%s ms=%.1f",
+        request_id,
+        request.method,
+        request.url.path,
+        response.status_code,
+        (time.perf_counter() - started) * 1000,
+    )
+    return response
+
+
+def _error(status: int, code: str, message: str, **extra: Any) -> JSONResponse:
+    return JSONResponse({"error": {"code": code, "message": message, **extra}}, status_code=status)
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(ServiceError)
+    async def service_error(request: Request, exc: ServiceError) -> JSONResponse:
+        response = _error(exc.status_code, exc.code, exc.message)
+        if exc.status_code == 401:
+            response.headers["WWW-Authenticate"] = "Bearer"
+        return response
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+        # never echo the submitted values back: they may be a patient's words
+        problems = [
+            {"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")}
+            for e in exc.errors()
+        ]
+        message = (
+            "; ".join(f"{'.'.join(map(str, p['loc']))}: {p['msg']}" for p in problems) or "invalid request"
+        )
+        return _error(422, "validation_error", message, problems=problems)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        return _error(exc.status_code, "http_error", str(exc.detail))
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.error(
+            "unhandled error id=%s type=%s", getattr(request.state, "request_id", "-"), type(exc).__name__
+        )
+        return _error(500, "internal_error", "internal error; the request id is in the X-Request-ID header")

@@ -1,0 +1,63 @@
+"""The service's one settings object (environment prefix `CLINIC_`), validated at start-up."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, field_validator
+
+from index.config import IndexSettings
+
+Region = Literal["US", "UK", "EU"]
+
+
+@dataclass(frozen=True)
+class EmergencyContacts:
+    """Numbers shown to patients. Only numbers the region really has; nothing invented."""
+
+    emergency: str
+    crisis_line: str | None  # suicide and self-harm crisis line
+    crisis_line_name: str | None
+    urgent_advice: str | None  # non-emergency urgent medical advice line
+    urgent_advice_name: str | None
+
+
+EMERGENCY_CONTACTS: dict[str, EmergencyContacts] = {
+    "US": EmergencyContacts("911", "988", "the 988 Suicide & Crisis Lifeline", None, None),
+    "UK": EmergencyContacts("999", "116 123", "Samaritans", "111", "NHS 111"),
+    "EU": EmergencyContacts("112", None, None, None, None),
+}
+
+
+class Settings(IndexSettings):
+    """Everything the service reads from the environment. Invalid values stop start-up with the field name."""
+
+    staff_token: SecretStr | None = Field(None, description="Bearer token for the staff endpoints")
+    clinic_name: str = Field("the clinic", min_length=1, max_length=120)
+    clinic_phone: str | None = Field(None, max_length=40, description="shown in referrals; unknown if unset")
+    clinic_hours: str | None = Field(None, max_length=200)
+    region: Region = "US"
+    max_question_chars: int = Field(1000, ge=10, le=20000)
+    relevance_threshold: float = Field(0.4, ge=0.0, le=1.0)
+    max_passages: int = Field(3, ge=1, le=3)
+    allowed_origins: list[str] = Field(default_factory=list, description="CORS origins allowed to call /api")
+    prompts_dir: Path = Path(__file__).resolve().parent.parent / "prompts"
+    triage_phrases: Path | None = None
+
+    @field_validator("region", mode="before")
+    @classmethod
+    def _region_upper(cls, value: object) -> object:
+        return value.strip().upper() if isinstance(value, str) else value
+
+    @field_validator("staff_token")
+    @classmethod
+    def _token_strong_enough(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value()) < 16:
+            raise ValueError("staff_token must be at least 16 characters")
+        return value
+
+    @property
+    def contacts(self) -> EmergencyContacts:
+        return EMERGENCY_CONTACTS[self.region]

@@ -1,0 +1,45 @@
+"""The service's exception tree. `service.app` maps each class to its HTTP status, in one place.
+
+ServiceError
+├── InvalidQuestion         422: empty or unusable question
+├── QuestionTooLong         413: over CLINIC_MAX_QUESTION_CHARS, rejected before any model work
+├── DocumentNotFound        404: unknown doc_id
+├── NotAuthenticated        401: missing or wrong staff token
+└── NotReady                503: index or model not loaded; the message says why
+"""
+
+from __future__ import annotations
+
+
+class ServiceError(Exception):
+    status_code = 500
+    code = "internal_error"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class InvalidQuestion(ServiceError):
+    status_code = 422
+    code = "invalid_question"
+
+
+class QuestionTooLong(ServiceError):
+    status_code = 413
+    code = "question_too_long"
+
+
+class DocumentNotFound(ServiceError):
+    status_code = 404
+    code = "document_not_found"
+
+
+class NotAuthenticated(ServiceError):
+    status_code = 401
+    code = "not_authenticated"
+
+
+class NotReady(ServiceError):
+    status_code = 503
+    code = "not_ready"

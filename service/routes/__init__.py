@@ -1,0 +1,1 @@
+"""HTTP routers: thin, typed, with their work done by the runtime's components."""

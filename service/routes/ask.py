@@ -1,0 +1,55 @@
+"""POST /api/v1/ask: the patient endpoint (public)."""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import asdict
+
+from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse
+
+from service.answers import Answer
+from service.dependencies import RuntimeDep
+from service.errors import InvalidQuestion, QuestionTooLong
+from service.schemas import AskRequest, AskResponse
+
+router = APIRouter(tags=["patients"])
+log = logging.getLogger("clinic.service")
+
+
+def _body(answer: Answer) -> dict[str, object]:
+    body = asdict(answer)
+    body.pop("triage_category")
+    return body
+
+
+@router.post(
+    "/ask",
+    response_model=AskResponse,
+    responses={
+        413: {"description": "question too long"},
+        422: {"description": "empty question or bad JSON"},
+        503: {"description": "library not loaded; the body still carries the emergency number"},
+    },
+)
+async def ask(payload: AskRequest, request: Request, runtime: RuntimeDep) -> JSONResponse:
+    question = payload.question.strip()
+    if not question:
+        raise InvalidQuestion("question must not be empty")
+    if len(question) > runtime.settings.max_question_chars:
+        raise QuestionTooLong(f"question is over {runtime.settings.max_question_chars} characters")
+    started = time.perf_counter()
+    request_id: str = request.state.request_id
+    answer = await run_in_threadpool(runtime.composer.answer, question, request_id)
+    status = 200 if answer.available else 503
+    # privacy: the request id, answer type, latency and doc ids; never the question
+    log.info(
+        "ask id=%s type=%s ms=%.1f docs=%s",
+        request_id,
+        answer.type if answer.available else "unavailable",
+        (time.perf_counter() - started) * 1000,
+        ",".join(answer.doc_ids) or "-",
+    )
+    return JSONResponse(_body(answer), status_code=status)

@@ -1,0 +1,36 @@
+"""Liveness and readiness."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse
+
+from service.dependencies import RuntimeDep
+
+router = APIRouter(tags=["health"])
+
+
+@router.get("/healthz")
+def healthz() -> dict[str, str]:
+    """The process is up."""
+    return {"status": "ok"}
+
+
+@router.get("/readyz", responses={503: {"description": "index or model not loaded"}})
+def readyz(runtime: RuntimeDep) -> JSONResponse:
+    """200 when the index and the model are loaded, 503 with the reason otherwise."""
+    if not runtime.ready or runtime.library is None:
+        return JSONResponse({"status": "not_ready", "reason": runtime.problem or "loading"}, status_code=503)
+    manifest = runtime.library.manifest
+    body: dict[str, Any] = {
+        "status": "ready",
+        "index": {
+            "model": manifest.model,
+            "documents": manifest.documents,
+            "chunks": manifest.chunks,
+            "built_at": manifest.built_at,
+        },
+    }
+    return JSONResponse(body)

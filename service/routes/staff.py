@@ -1,0 +1,57 @@
+"""Staff endpoints: passage search and full documents. Both need the staff bearer token."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+from fastapi.concurrency import run_in_threadpool
+
+from service.dependencies import RuntimeDep, StaffDep
+from service.errors import DocumentNotFound, InvalidQuestion, NotReady, QuestionTooLong
+from service.runtime import Runtime
+from service.schemas import DocumentOut, SearchResponse
+from service.search import search_passages
+
+router = APIRouter(tags=["staff"], dependencies=[StaffDep])
+_AUTH: dict[int | str, dict[str, Any]] = {401: {"description": "missing or invalid staff token"}}
+
+
+def _ready(runtime: Runtime) -> Runtime:
+    if not runtime.ready:
+        raise NotReady(f"the library is not loaded: {runtime.problem or 'loading'}")
+    return runtime
+
+
+@router.get("/search", response_model=SearchResponse, responses={**_AUTH, 503: {"description": "not ready"}})
+async def search(
+    runtime: RuntimeDep,
+    q: Annotated[str, Query(description="search text")],
+    k: Annotated[int, Query(ge=1, le=50)] = 10,
+) -> SearchResponse:
+    query = q.strip()
+    if not query:
+        raise InvalidQuestion("q must not be empty")
+    if len(query) > runtime.settings.max_question_chars:
+        raise QuestionTooLong(f"q is over {runtime.settings.max_question_chars} characters")
+    retriever = _ready(runtime).retriever
+    assert retriever is not None
+    return await run_in_threadpool(search_passages, retriever, query, k)
+
+
+@router.get(
+    "/documents/{doc_id}", response_model=DocumentOut, responses={**_AUTH, 404: {"description": "unknown"}}
+)
+def document(doc_id: str, runtime: RuntimeDep) -> DocumentOut:
+    library = _ready(runtime).library
+    assert library is not None
+    found = library.documents.get(doc_id)
+    if found is None:
+        raise DocumentNotFound(f"no document with id {doc_id!r}")
+    return DocumentOut(
+        **found.metadata(),
+        expired=found.is_expired(dt.date.today()),
+        missing_metadata=found.missing_metadata(),
+        text=found.text,
+    )

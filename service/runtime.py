@@ -1,0 +1,61 @@
+"""What the service loads once at start-up: settings, model, index, triage, templates, answer composer.
+
+A failure to load the model or the index does not stop the service: `Runtime.problem` says what is wrong,
+`/readyz` answers 503 with it, and `/ask` gives the safe "unavailable" answer with the emergency number.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+
+from index.embedder import Embedder, load_embedder
+from index.errors import ClinicIndexError
+from index.library import Library, load_library
+from index.retriever import FusionSettings, Retriever
+from service.answers import AnswerComposer
+from service.config import Settings
+from service.templates import Templates
+from service.triage import Triage
+
+log = logging.getLogger("clinic.service")
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    composer: AnswerComposer
+    embedder: Embedder | None = None
+    library: Library | None = None
+    retriever: Retriever | None = None
+    problem: str | None = None
+    load_seconds: float = 0.0
+
+    @property
+    def ready(self) -> bool:
+        return self.retriever is not None and self.problem is None
+
+
+def load_runtime(settings: Settings, embedder: Embedder | None = None) -> Runtime:
+    """Load everything; templates and triage rules must be valid (they raise), model and index may fail."""
+    started = time.perf_counter()
+    templates = Templates(settings.prompts_dir)
+    triage = Triage.from_file(settings.triage_phrases)
+    runtime = Runtime(settings, AnswerComposer(settings, triage, templates, None))
+    try:
+        runtime.embedder = embedder or load_embedder(settings)
+        runtime.library = load_library(
+            settings.index_dir,
+            expected_model=runtime.embedder.name,
+            expected_dimension=runtime.embedder.dimension,
+        )
+        fusion = FusionSettings(settings.rrf_k, settings.dense_weight, settings.lexical_weight)
+        runtime.retriever = Retriever(runtime.library, runtime.embedder, fusion)
+        runtime.composer.retriever = runtime.retriever
+        runtime.retriever.search("warm up", 1)  # first call pays one-off costs, not the first patient
+    except ClinicIndexError as exc:
+        runtime.problem = str(exc)
+        log.error("library not loaded: %s", exc)
+    runtime.load_seconds = time.perf_counter() - started
+    return runtime

@@ -1,0 +1,118 @@
+"""Shared fixtures: the real embedding model, a deterministic fake, and the seed library built once a session.
+
+Fixture names are part of the test suite's contract (service tests reuse them):
+
+- `real_embedder` (session): the bundled all-MiniLM-L6-v2, loaded once;
+- `fake_embedder` (session): `HashingEmbedder`, 64 hashed token dimensions, no model needed;
+- `seed_corpus_dir`: absolute path of `corpus/library`;
+- `seed_index_dir` (session): the seed corpus indexed with the real model into a temporary directory;
+- `seed_library` (session): that index loaded with `index.library.load_library`;
+- `seed_retriever` (session): a `Retriever` over `seed_library` with the real model.
+
+Tests that use the real model are also given the `model` marker automatically, so `-m "not model"` skips them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from index.build import build_index
+from index.chunking import ChunkSettings
+from index.embedder import SentenceTransformerEmbedder, Vectors
+from index.library import Library, load_library
+from index.retriever import Retriever
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+SEED_CORPUS = REPO_ROOT / "corpus" / "library"
+MODEL_FIXTURES = frozenset({"real_embedder", "seed_index_dir", "seed_library", "seed_retriever"})
+_WORD = re.compile(r"\w+")
+
+
+class HashingEmbedder:
+    """A deterministic stand-in for the model: each lowercased word is hashed into one of 64 dimensions.
+
+    Texts that share words get similar vectors, so retrieval still behaves sensibly in tests. Implements
+    the `index.embedder.Embedder` protocol; vectors are L2-normalised float32.
+    """
+
+    def __init__(self, dimension: int = 64) -> None:
+        self._dimension = dimension
+
+    @property
+    def name(self) -> str:
+        return f"fake-hash-{self._dimension}"
+
+    @property
+    def dimension(self) -> int:
+        return self._dimension
+
+    def embed(self, texts: list[str], *, progress: bool = False) -> Vectors:
+        vectors = np.zeros((len(texts), self._dimension), dtype=np.float32)
+        for row, text in enumerate(texts):
+            for word in _WORD.findall(text.lower()):
+                digest = hashlib.blake2b(word.encode("utf-8"), digest_size=8).digest()
+                value = int.from_bytes(digest, "little")
+                sign = 1.0 if value & 1 else -1.0
+                vectors[row, (value >> 1) % self._dimension] += sign
+            norm = float(np.linalg.norm(vectors[row]))
+            if norm == 0.0:  # no words (or they cancel out): a fixed unit vector keeps rows normalised
+                vectors[row, 0] = 1.0
+            else:
+                vectors[row] /= norm
+        return vectors
+
+    def count_tokens(self, text: str) -> int:
+        return len(text.split())
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if MODEL_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.model)
+
+
+@pytest.fixture(scope="session")
+def real_embedder() -> SentenceTransformerEmbedder:
+    return SentenceTransformerEmbedder("all-MiniLM-L6-v2")
+
+
+@pytest.fixture(scope="session")
+def fake_embedder() -> HashingEmbedder:
+    return HashingEmbedder(64)
+
+
+@pytest.fixture(scope="session")
+def seed_corpus_dir() -> Path:
+    assert SEED_CORPUS.is_dir(), f"seed corpus missing at {SEED_CORPUS}"
+    return SEED_CORPUS
+
+
+@pytest.fixture(scope="session")
+def seed_index_dir(
+    tmp_path_factory: pytest.TempPathFactory,
+    real_embedder: SentenceTransformerEmbedder,
+    seed_corpus_dir: Path,
+) -> Path:
+    out = tmp_path_factory.mktemp("seed-index") / "index"
+    build_index([seed_corpus_dir], out, real_embedder, ChunkSettings())
+    return out
+
+
+@pytest.fixture(scope="session")
+def seed_library(seed_index_dir: Path) -> Library:
+    return load_library(seed_index_dir)
+
+
+@pytest.fixture(scope="session")
+def seed_retriever(seed_library: Library, real_embedder: SentenceTransformerEmbedder) -> Retriever:
+    return Retriever(seed_library, real_embedder)

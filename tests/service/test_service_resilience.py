@@ -1,0 +1,57 @@
+"""A missing or corrupt index keeps the service up: /readyz says why, /ask still gives the emergency number."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from index.embedder import Embedder
+from service.app import create_app
+from service.config import Settings
+
+SettingsFactory = Callable[..., Settings]
+
+
+def test_missing_index_keeps_service_up(
+    tmp_path: Path, real_embedder: Embedder, settings_factory: SettingsFactory
+) -> None:
+    app = create_app(settings_factory(tmp_path / "nowhere"), embedder=real_embedder)
+    with TestClient(app) as client:
+        assert client.get("/healthz").status_code == 200
+        ready = client.get("/readyz")
+        assert ready.status_code == 503
+        assert "no index" in ready.json()["reason"]
+        response = client.post("/api/v1/ask", json={"question": "Does dupilumab regrow hair?"})
+        assert response.status_code == 503
+        body = response.json()
+        assert body["available"] is False
+        assert "911" in body["text"] and body["citations"] == []
+        assert body["disclaimer"] in body["text"]
+        # triage needs no index: an emergency is still answered properly
+        emergency = client.post("/api/v1/ask", json={"question": "I think I took an overdose of my tablets"})
+        assert emergency.status_code == 200
+        assert emergency.json()["type"] == "emergency"
+        search = client.get(
+            "/api/v1/search", params={"q": "hair"}, headers={"Authorization": "Bearer test-staff-token-0123456789abcdef"}
+        )
+        assert search.status_code == 503
+        assert search.json()["error"]["code"] == "not_ready"
+
+
+@pytest.mark.parametrize("victim", ["dense.faiss", "chunks.jsonl", "manifest.json"])
+def test_corrupt_index_reports_the_file(
+    tmp_path: Path, seed_index_dir: Path, real_embedder: Embedder, settings_factory: SettingsFactory, victim: str
+) -> None:
+    broken = tmp_path / "index"
+    shutil.copytree(seed_index_dir, broken)
+    path = broken / victim
+    path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+    with TestClient(create_app(settings_factory(broken), embedder=real_embedder)) as client:
+        ready = client.get("/readyz")
+        assert ready.status_code == 503
+        assert victim in ready.json()["reason"]
+        assert client.post("/api/v1/ask", json={"question": "ruxolitinib"}).status_code == 503
