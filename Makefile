@@ -42,7 +42,7 @@ lint: $(STAMP)
 	$(VENV)/bin/mypy
 
 bench-index: $(STAMP)
-	$(PY) -m bench.index_build
+	$(PY) -m bench.index_build --fresh
 
 clean:
 	rm -rf var .pytest_cache .mypy_cache .ruff_cache

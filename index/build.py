@@ -11,8 +11,8 @@ from pathlib import Path
 
 import numpy as np
 
-from index.chunking import Chunk, ChunkSettings, chunk_text, content_hash
-from index.cleaning import DEFAULT_RULES, CachingCleaner, CleaningRules
+from index.chunking import CHUNKING_VERSION, Chunk, ChunkSettings, chunk_text, content_hash
+from index.cleaning import CachingCleaner, CleaningRules, cleaning_fingerprint
 from index.documents import Document, corpus_files, load_corpus
 from index.embedder import Embedder, Vectors
 from index.errors import IndexLoadError
@@ -43,7 +43,7 @@ def corpus_fingerprint(paths: Sequence[Path], model: str, chunks: ChunkSettings)
     digest.update(
         f"format={FORMAT_VERSION};model={model};chunks={chunks.max_tokens}/{chunks.overlap_tokens}".encode()
     )
-    digest.update(file_digest(DEFAULT_RULES).encode())
+    digest.update(f"chunking-v{CHUNKING_VERSION};{cleaning_fingerprint()}".encode())
     for path in corpus_files(paths):
         digest.update(path.name.encode())
         digest.update(file_digest(path).encode())
@@ -88,11 +88,14 @@ class BuildCache:
         cache = cls()
         vectors = previous.dense.vectors()
         cache.vectors = {chunk.content_hash: vectors[row] for row, chunk in enumerate(previous.chunks)}
-        if previous.manifest.cleaning_rules_sha256 == file_digest(DEFAULT_RULES):
+        if previous.manifest.cleaning_fingerprint == cleaning_fingerprint():
             cache.cleaned = {
                 d.extra["raw_sha256"]: d.text for d in previous.documents.values() if "raw_sha256" in d.extra
             }
-        if previous.manifest.chunk_settings == chunk_settings:
+        if (
+            previous.manifest.chunk_settings == chunk_settings
+            and previous.manifest.chunking_version == CHUNKING_VERSION
+        ):
             texts = {doc_id: content_hash(d.text) for doc_id, d in previous.documents.items()}
             for chunk in previous.chunks:
                 cache.chunks.setdefault((chunk.doc_id, texts[chunk.doc_id]), []).append(chunk)
@@ -153,7 +156,8 @@ def build_index(
         documents=len(documents),
         chunks=len(chunks),
         build_seconds=round(seconds, 3),
-        cleaning_rules_sha256=file_digest(DEFAULT_RULES),
+        cleaning_fingerprint=cleaning_fingerprint(),
+        chunking_version=CHUNKING_VERSION,
     )
     library = Library(manifest, {d.doc_id: d for d in documents}, chunks, dense, lexical)
     written = save_library(library, out)

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from index.sentences import sentence_spans
 
 _TOKEN = re.compile(r"\w+|[^\w\s]")
+# Bump when the chunker's output changes for the same text and settings.
+CHUNKING_VERSION = 1
 
 
 @dataclass(frozen=True)

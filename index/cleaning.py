@@ -20,6 +20,8 @@ from index.errors import CorpusError
 from index.sentences import sentence_spans
 
 DEFAULT_RULES = Path(__file__).with_name("boilerplate.yaml")
+# Bump when the cleaning code changes what it outputs: rebuilds then re-clean instead of reusing old text.
+CLEANING_VERSION = 2
 _GLUED = re.compile(r"(?<=[a-z]{2}[.!?])(?=[A-Z][a-z])")  # "Dupixent.We were" -> "Dupixent. We were"
 _SPACES = re.compile(r"[ \t\f\v\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 _MIN_DUPLICATE_CHARS = 25
@@ -135,6 +137,13 @@ def _clean_spacing(line: str, strip_phrases: tuple[re.Pattern[str], ...]) -> str
 
 def _dedupe_key(sentence: str) -> str:
     return re.sub(r"\W+", " ", sentence.casefold()).strip()
+
+
+def cleaning_fingerprint(rules_path: Path = DEFAULT_RULES) -> str:
+    """Identifies what cleaning produces: the code's version and the rules file's content."""
+    digest = hashlib.sha256(f"cleaning-v{CLEANING_VERSION}".encode())
+    digest.update(rules_path.read_bytes())
+    return digest.hexdigest()
 
 
 def raw_digest(raw: str) -> str:

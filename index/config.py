@@ -6,6 +6,7 @@ The service's `Settings` extends this class, so a deployment has exactly one val
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -26,6 +27,12 @@ class IndexSettings(BaseSettings):
         "or a hub name when allow_model_download is on.",
     )
     allow_model_download: bool = False
+    embedding_backend: Literal["torch", "onnx", "onnx-int8"] = Field(
+        "onnx",
+        description="torch: sentence-transformers (reference); onnx / onnx-int8: an ONNX Runtime graph exported "
+        "from the same model into model_cache_dir and checked against torch",
+    )
+    model_cache_dir: Path = Path("var/models")
     embed_batch_size: int = Field(64, ge=1, le=4096)
     torch_threads: int = Field(0, ge=0, le=256, description="0: let torch decide")
     chunk_max_tokens: int = Field(180, ge=16, le=512)

@@ -109,10 +109,29 @@ def resolve_model(model: str) -> tuple[str, str]:
 
 
 def load_embedder(settings: IndexSettings) -> Embedder:
-    """The factory: the configured sentence-transformers model."""
-    return SentenceTransformerEmbedder(
-        settings.embedding_model,
+    """The factory: the configured model on the configured backend (torch, onnx or onnx-int8)."""
+
+    def torch_embedder() -> Embedder:
+        return SentenceTransformerEmbedder(
+            settings.embedding_model,
+            batch_size=settings.embed_batch_size,
+            allow_download=settings.allow_model_download,
+            threads=settings.torch_threads,
+        )
+
+    if settings.embedding_backend == "torch":
+        return torch_embedder()
+    from index.onnx_embedder import load_onnx_embedder
+
+    name, location = resolve_model(settings.embedding_model)
+    if not Path(location).is_dir():
+        raise EmbedderError(f"the ONNX backend needs a local model directory; {location!r} is not one")
+    return load_onnx_embedder(
+        Path(location),
+        name,
+        settings.embedding_backend,
+        settings.model_cache_dir,
+        torch_embedder,
         batch_size=settings.embed_batch_size,
-        allow_download=settings.allow_model_download,
         threads=settings.torch_threads,
     )

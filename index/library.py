@@ -46,7 +46,8 @@ class Manifest:
     chunks: int
     files: dict[str, dict[str, Any]] = field(default_factory=dict)
     build_seconds: float = 0.0
-    cleaning_rules_sha256: str = ""
+    cleaning_fingerprint: str = ""  # what produced the cleaned texts (code version + rules)
+    chunking_version: int = 0
 
     @property
     def chunk_settings(self) -> ChunkSettings:

@@ -2,8 +2,13 @@
 
 The fused rank decides the order; `Hit.score` is the relevance to threshold on. It is the cosine similarity
 of question and passage, raised when the passage contains the question's rare terms (drug names, figures)
-that a small dense model tends to miss: `score = max(dense, lexical_weight * coverage)` where `coverage` is
-the idf-weighted share of the question's terms found in the passage. Both parts lie in [0, 1].
+that a small dense model tends to miss:
+
+    score = max(cosine, coverage_weight * coverage * gate),   gate = clip(cosine / coverage_gate, 0, 1)
+
+`coverage` is the idf-weighted share of the question's terms found in the passage. The gate lets lexical
+evidence count only where the meaning does not disagree: in a small library every ordinary word is "rare",
+and "how do I change a flat tyre?" matches "a change in her insurance coverage" word for word.
 """
 
 from __future__ import annotations
@@ -38,6 +43,7 @@ class FusionSettings:
     lexical_weight: float = 1.0
     candidates: int = 50
     coverage_weight: float = 0.8
+    coverage_gate: float = 0.3
 
 
 class Retriever:
@@ -104,7 +110,8 @@ class Retriever:
         for (row, fused_score), cosine in zip(best, cosines.tolist(), strict=True):
             chunk = self.library.chunks[row]
             coverage = self._coverage(query_terms, chunk.text)
-            score = max(0.0, cosine, self.fusion.coverage_weight * coverage)
+            gate = min(1.0, max(0.0, cosine) / self.fusion.coverage_gate)
+            score = max(0.0, cosine, self.fusion.coverage_weight * coverage * gate)
             hits.append(
                 Hit(
                     chunk,

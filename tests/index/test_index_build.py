@@ -75,7 +75,12 @@ def test_rebuild_embeds_only_changed_chunks(corpus: Path, tmp_path: Path, fake_e
     assert counting.seen == []
     assert "(0 embedded, " in unchanged.summary()
 
-    edit(corpus, EDITED, "with an average hair regrowth of 92 per cent", "with an average hair regrowth of 93 per cent")
+    edit(
+        corpus,
+        EDITED,
+        "with an average hair regrowth of 92 per cent",
+        "with an average hair regrowth of 93 per cent",
+    )
     counting.seen.clear()
     report = build_index([corpus], out, counting, ChunkSettings())
     library = load_library(out)
@@ -86,9 +91,13 @@ def test_rebuild_embeds_only_changed_chunks(corpus: Path, tmp_path: Path, fake_e
     assert report.embedded == len(new_texts)
     assert sorted(counting.seen) == sorted(new_texts), "exactly the new chunk texts are embedded, once each"
     assert report.chunks == len(library.chunks)
-    assert report.summary().startswith(f"built index: 5 documents, {report.chunks} chunks ({len(new_texts)} embedded")
+    assert report.summary().startswith(
+        f"built index: 5 documents, {report.chunks} chunks ({len(new_texts)} embedded"
+    )
     # cached rows went to the right chunks: every stored vector is the embedding of its own chunk's text
-    np.testing.assert_array_equal(library.dense.vectors(), fake_embedder.embed([c.text for c in library.chunks]))
+    np.testing.assert_array_equal(
+        library.dense.vectors(), fake_embedder.embed([c.text for c in library.chunks])
+    )
 
 
 def test_another_model_re_embeds_everything(corpus: Path, tmp_path: Path, fake_embedder: Embedder) -> None:
@@ -100,7 +109,9 @@ def test_another_model_re_embeds_everything(corpus: Path, tmp_path: Path, fake_e
     assert load_library(out).manifest.model == "another-model"
 
 
-def test_staleness_follows_corpus_model_and_chunking(corpus: Path, tmp_path: Path, fake_embedder: Embedder) -> None:
+def test_staleness_follows_corpus_model_and_chunking(
+    corpus: Path, tmp_path: Path, fake_embedder: Embedder
+) -> None:
     out = tmp_path / "index"
     settings = ChunkSettings()
     assert is_stale(out, [corpus], fake_embedder.name, settings)  # nothing built yet
@@ -124,10 +135,31 @@ def test_build_reports_metadata_for_staff(corpus: Path, tmp_path: Path, fake_emb
 
 def test_document_warnings() -> None:
     today = dt.date(2025, 6, 1)
-    expired = Document("old", "Old", "text", publisher="P", doc_type="t", url="u", published=today,
-                       reviewed=today, review_due=dt.date(2025, 5, 31))
-    current = Document("new", "New", "text", publisher="P", doc_type="t", url="u", published=today,
-                       reviewed=today, review_due=dt.date(2025, 6, 1))
+    expired = Document(
+        "old",
+        "Old",
+        "text",
+        publisher="P",
+        doc_type="t",
+        url="u",
+        published=today,
+        reviewed=today,
+        review_due=dt.date(2025, 5, 31),
+    )
+    current = Document(
+        "new",
+        "New",
+        "text",
+        publisher="P",
+        doc_type="t",
+        url="u",
+        published=today,
+        reviewed=today,
+        review_due=dt.date(2025, 6, 1),
+    )
     assert document_warnings([current], today) == []
-    assert document_warnings([expired], today) == ["old: EXPIRED (review due 2025-05-31); never cited to patients"]
-    assert expired.is_expired(today) and not current.is_expired(today)
+    assert document_warnings([expired], today) == [
+        "old: EXPIRED (review due 2025-05-31); never cited to patients"
+    ]
+    assert expired.is_expired(today)
+    assert not current.is_expired(today)

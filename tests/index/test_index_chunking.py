@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import shutil
 from pathlib import Path
 
@@ -47,7 +48,7 @@ def test_chunks_stay_inside_their_document(seed_corpus_dir: Path) -> None:
         assert chunks[-1].end == len(document.text)
         for chunk in chunks:
             assert document.text[chunk.start : chunk.end] == chunk.text
-        for before, after in zip(chunks, chunks[1:], strict=False):
+        for before, after in itertools.pairwise(chunks):
             assert before.start < after.start
             assert not document.text[before.end : after.start].strip(), "nothing between chunks is skipped"
 

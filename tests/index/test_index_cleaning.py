@@ -46,23 +46,44 @@ MEDICAL = [
     (BELGRAVIA, "Nine of the 12 patients – so 75 per cent – demonstrated what the researchers described"),
     (BELGRAVIA, "with an average hair regrowth of 92 per cent."),
     (BELGRAVIA, "Ruxolitinib (brand name: Jakafi) – orally, twice a day, for three-to-six months."),
-    (BELGRAVIA, "safety parameters remained largely within normal limits, and no serious adverse effects were reported."),
+    (
+        BELGRAVIA,
+        "safety parameters remained largely within normal limits, and no serious adverse effects were reported.",
+    ),
     (BELGRAVIA, "is a potent drug which comes with the possibility of some severe side effects."),
     (BELGRAVIA, "• Inflammation can be suppressed by drugs like Ruxolitinib"),
     (BELGRAVIA, "high strength minoxidil applied directly to the bald patches"),
-    (BELGRAVIA, "Anyone under 16 years of age or who has AT or AU is recommended to visit their GP or dermatologist."),
+    (
+        BELGRAVIA,
+        "Anyone under 16 years of age or who has AT or AU is recommended to visit their GP or dermatologist.",
+    ),
     (JAK, "Seventy-five percent of patients gained more than 90 percent of their lost hair back"),
     (JAK, "32 percent experienced 50 percent or greater improvement from the disease during treatment."),
-    (JAK, "Once people went off the drug, a third began to lose hair again, though not to the same degree as before."),
+    (
+        JAK,
+        "Once people went off the drug, a third began to lose hair again, though not to the same degree as before.",
+    ),
     (JAK, "they weakened the immune system and made people more likely to become sick."),
     (JAK, "JAK inhibitors have already been approved to treat bone marrow cancers and rheumatoid arthritis."),
     (DONOVAN, "Dupilumab is a new medication that blocks that IL-4/IL-13 signaling pathway in the body."),
-    (DONOVAN, "studies have shown that Dupilumab can sometimes cause alopecia areata in some patients with eczema."),
+    (
+        DONOVAN,
+        "studies have shown that Dupilumab can sometimes cause alopecia areata in some patients with eczema.",
+    ),
     (DONOVAN, "only 1 of 4 adults had cosmetically significant regrowth."),
-    (DONOVAN, "none of the four patients with alopecia totalis and universalis experienced cosmetically significant"),
+    (
+        DONOVAN,
+        "none of the four patients with alopecia totalis and universalis experienced cosmetically significant",
+    ),
     (DONOVAN, "Avoid hairstyles that pull on the hair - Avoid high-heat hair styling tools"),
-    (MGH, "In July 2017 she began to be treated with weekly injections of dupilumab, which had recently received FDA approval."),
-    (MGH, "Treatment with prednisone and methotrexate, medications that can suppress the overactive immune system,"),
+    (
+        MGH,
+        "In July 2017 she began to be treated with weekly injections of dupilumab, which had recently received FDA approval.",
+    ),
+    (
+        MGH,
+        "Treatment with prednisone and methotrexate, medications that can suppress the overactive immune system,",
+    ),
     (MGH, "fine light hairs called vellus hairs were appearing on her scalp."),
     (MGH, "she had to discontinue dupilumab for a two-month period, during which she noticed shedding"),
     (MGH, "who has alopecia totalis -- a total lack of scalp hair -- along with eczema"),
@@ -98,13 +119,18 @@ def test_repeated_opening_paragraph_appears_once(cleaned: dict[str, Document]) -
     for fragment in ("In addition to longstanding alopecia", "After seven months", "Senna explains"):
         assert cleaned[MGH].text.count(fragment) == 1
     text = cleaned[MGH].text
-    assert text.index("In addition to longstanding") < text.index("After seven months") < text.index("Senna explains")
+    assert (
+        text.index("In addition to longstanding")
+        < text.index("After seven months")
+        < text.index("Senna explains")
+    )
 
 
 def test_no_long_sentence_is_repeated(cleaned: dict[str, Document]) -> None:
     for document in cleaned.values():
         keys = [
-            re.sub(r"\W+", " ", document.text[a:b].casefold()).strip() for a, b in sentence_spans(document.text)
+            re.sub(r"\W+", " ", document.text[a:b].casefold()).strip()
+            for a, b in sentence_spans(document.text)
         ]
         long_keys = [key for key in keys if len(key) >= 25]
         assert len(long_keys) == len(set(long_keys)), document.doc_id
@@ -163,5 +189,5 @@ def test_cleaning_rules_file_errors_name_the_file(tmp_path: Path) -> None:
     bad.write_text("drop_sentences: not-a-list\n", encoding="utf-8")
     with pytest.raises(CorpusError, match=r"rules\.yaml.*drop_sentences.*must be a list"):
         CleaningRules.from_file(bad)
-    with pytest.raises(CorpusError, match="missing.yaml"):
+    with pytest.raises(CorpusError, match=r"missing\.yaml"):
         CleaningRules.from_file(tmp_path / "missing.yaml")

@@ -11,7 +11,15 @@ from pathlib import Path
 import pytest
 
 from index.cleaning import Cleaner
-from index.documents import Document, corpus_files, html_to_text, iter_jsonl, load_corpus, load_html, load_text
+from index.documents import (
+    Document,
+    corpus_files,
+    html_to_text,
+    iter_jsonl,
+    load_corpus,
+    load_html,
+    load_text,
+)
 from index.errors import CorpusError
 
 CLEANER = Cleaner.default()
@@ -66,12 +74,21 @@ def test_markdown_with_full_front_matter(tmp_path: Path) -> None:
 
 
 def test_unknown_metadata_stays_none(tmp_path: Path) -> None:
-    path = write(tmp_path / "Hair Loss FAQ (2).md", front_matter(title="Hair loss FAQ", url="", published="") + BODY)
+    path = write(
+        tmp_path / "Hair Loss FAQ (2).md", front_matter(title="Hair loss FAQ", url="", published="") + BODY
+    )
     document = load_text(path, CLEANER)
     assert document.doc_id == "Hair-Loss-FAQ-2"  # from the file name when the front matter has no id
     for name in ("publisher", "doc_type", "url", "published", "reviewed", "review_due"):
         assert getattr(document, name) is None
-    assert document.missing_metadata() == ["publisher", "doc_type", "url", "published", "reviewed", "review_due"]
+    assert document.missing_metadata() == [
+        "publisher",
+        "doc_type",
+        "url",
+        "published",
+        "reviewed",
+        "review_due",
+    ]
     assert document.metadata()["published"] is None
     assert document.is_expired(dt.date(2100, 1, 1)) is False
 
@@ -178,8 +195,14 @@ def jsonl(path: Path, *records: object) -> Path:
 def test_jsonl_records_become_documents(tmp_path: Path) -> None:
     path = jsonl(
         tmp_path / "bulk.jsonl",
-        {"id": "GARD_1", "title": " What is alopecia? ", "text": "Alopecia is hair loss.", "source": "GARD",
-         "focus": "Alopecia", "url": "https://example.org/1"},
+        {
+            "id": "GARD_1",
+            "title": " What is alopecia? ",
+            "text": "Alopecia is hair loss.",
+            "source": "GARD",
+            "focus": "Alopecia",
+            "url": "https://example.org/1",
+        },
         "",
         {"id": "GARD_2", "title": "Treatments", "text": "Minoxidil may help.", "published": "2020-02-02"},
     )
@@ -206,7 +229,10 @@ def test_jsonl_records_become_documents(tmp_path: Path) -> None:
         ('{"title": "T", "text": "Text."}', r"record needs a non-empty string 'id'"),
         ('{"id": "x", "title": "T", "text": "   "}', r"record needs a non-empty string 'text'"),
         ('{"id": 7, "title": "T", "text": "Text."}', r"record needs a non-empty string 'id'"),
-        ('{"id": "x", "title": "T", "text": "Text.", "published": "May 2020"}', r"field 'published' is not an ISO date"),
+        (
+            '{"id": "x", "title": "T", "text": "Text.", "published": "May 2020"}',
+            r"field 'published' is not an ISO date",
+        ),
     ],
 )
 def test_bad_jsonl_line_names_path_and_line(tmp_path: Path, bad_line: str, message: str) -> None:
@@ -249,12 +275,15 @@ def test_seed_documents_load_with_their_metadata(seed_corpus_dir: Path) -> None:
     assert documents["ruxolitinib-pilot-belgravia"].publisher == "The Belgravia Centre"
     for document in documents.values():
         assert document.title
-        assert document.url is None and document.review_due is None
+        assert document.url is None
+        assert document.review_due is None
         assert {"url", "published", "reviewed", "review_due"} <= set(document.missing_metadata())
         assert document.extra["notes"].startswith("Imported from the starting library")
 
 
-@pytest.mark.skipif(not MEDQUAD.is_file(), reason=f"{MEDQUAD} is not present (only on the development machine)")
+@pytest.mark.skipif(
+    not MEDQUAD.is_file(), reason=f"{MEDQUAD} is not present (only on the development machine)"
+)
 def test_medquad_jsonl_ingests(tmp_path: Path) -> None:
     head = tmp_path / "medquad-head.jsonl"
     with MEDQUAD.open(encoding="utf-8") as source:
@@ -263,9 +292,11 @@ def test_medquad_jsonl_ingests(tmp_path: Path) -> None:
     assert len(documents) == 500
     assert len({d.doc_id for d in documents}) == 500
     for document in documents:
-        assert document.title and document.text
+        assert document.title
+        assert document.text
         assert document.publisher  # the NIH site, from `source`
-        assert document.url and document.url.startswith("http")
+        assert document.url
+        assert document.url.startswith("http")
         assert document.published is None  # MedQuAD does not state dates
     with MEDQUAD.open(encoding="utf-8") as source:
         records = [json.loads(line) for line in source if line.strip()]

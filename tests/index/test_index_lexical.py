@@ -105,7 +105,14 @@ def test_idf_by_term_matches_the_formula() -> None:
 def test_tokenizer_keeps_drug_names_and_figures() -> None:
     assert tokenize("IL-13") == ["il-13", "il", "13"]
     assert tokenize("75%") == ["75%", "75"]
-    assert tokenize("The patient’s JAK-inhibitor") == ["patient's", "patient", "s", "jak-inhibitor", "jak", "inhibitor"]
+    assert tokenize("The patient’s JAK-inhibitor") == [
+        "patient's",
+        "patient",
+        "s",
+        "jak-inhibitor",
+        "jak",
+        "inhibitor",
+    ]
     assert tokenize("What is the drug for my hair?") == ["drug", "hair"]
     assert tokenize("Ruxolitinib RUXOLITINIB ruxolitinib") == ["ruxolitinib"] * 3
 

@@ -30,7 +30,9 @@ QUESTIONS = [
 
 
 @pytest.fixture(scope="module")
-def built_index(tmp_path_factory: pytest.TempPathFactory, fake_embedder: Embedder, seed_corpus_dir: Path) -> Path:
+def built_index(
+    tmp_path_factory: pytest.TempPathFactory, fake_embedder: Embedder, seed_corpus_dir: Path
+) -> Path:
     out = tmp_path_factory.mktemp("fake-index") / "index"
     build_index([seed_corpus_dir], out, fake_embedder, ChunkSettings())
     return out
@@ -54,7 +56,9 @@ def leftovers(parent: Path) -> list[str]:
 def test_save_load_round_trip(built_index: Path, fake_embedder: Embedder, seed_corpus_dir: Path) -> None:
     documents = load_corpus([seed_corpus_dir])
     chunks = chunk_documents(documents, ChunkSettings())
-    loaded = load_library(built_index, expected_model=fake_embedder.name, expected_dimension=fake_embedder.dimension)
+    loaded = load_library(
+        built_index, expected_model=fake_embedder.name, expected_dimension=fake_embedder.dimension
+    )
 
     assert loaded.chunks == chunks
     assert list(loaded.documents) == [d.doc_id for d in documents]
@@ -76,7 +80,11 @@ def test_save_load_round_trip(built_index: Path, fake_embedder: Embedder, seed_c
         assert info["sha256"] == file_digest(built_index / name)
 
     in_memory = Library(
-        manifest, {d.doc_id: d for d in documents}, chunks, DenseIndex.build(vectors), LexicalIndex.build([c.text for c in chunks])
+        manifest,
+        {d.doc_id: d for d in documents},
+        chunks,
+        DenseIndex.build(vectors),
+        LexicalIndex.build([c.text for c in chunks]),
     )
     for question in QUESTIONS:
         for mode in ("hybrid", "dense", "lexical"):
@@ -117,7 +125,9 @@ def test_failed_build_keeps_the_previous_index(
     assert load_library(index_copy).manifest.chunks > 0
 
 
-def test_rebuild_replaces_the_index_without_leftovers(index_copy: Path, fake_embedder: Embedder, seed_corpus_dir: Path) -> None:
+def test_rebuild_replaces_the_index_without_leftovers(
+    index_copy: Path, fake_embedder: Embedder, seed_corpus_dir: Path
+) -> None:
     old_built_at = json.loads((index_copy / MANIFEST).read_text())["built_at"]
     report = build_index([seed_corpus_dir], index_copy, fake_embedder, ChunkSettings())
     assert report.embedded == 0
@@ -142,7 +152,7 @@ def test_format_version_mismatch(index_copy: Path) -> None:
 def test_model_mismatch_names_both_models(index_copy: Path) -> None:
     with pytest.raises(IndexMismatch, match=r"fake-hash-64.*all-MiniLM-L6-v2.*CLINIC_EMBEDDING_MODEL"):
         load_library(index_copy, expected_model="sentence-transformers/all-MiniLM-L6-v2")
-    with pytest.raises(IndexMismatch, match="dimension 64.*384"):
+    with pytest.raises(IndexMismatch, match=r"dimension 64.*384"):
         load_library(index_copy, expected_dimension=384)
 
 
@@ -194,7 +204,9 @@ def test_chunk_of_unknown_document_is_corrupt(index_copy: Path) -> None:
     lines = (index_copy / "chunks.jsonl").read_text(encoding="utf-8").splitlines(keepends=True)
     record = json.loads(lines[0])
     record["doc"] = "no-such-document"
-    rewrite_with_valid_manifest(index_copy, "chunks.jsonl", (json.dumps(record) + "\n" + "".join(lines[1:])).encode())
+    rewrite_with_valid_manifest(
+        index_copy, "chunks.jsonl", (json.dumps(record) + "\n" + "".join(lines[1:])).encode()
+    )
     with pytest.raises(IndexCorrupt, match="no-such-document"):
         load_library(index_copy)
 

@@ -130,9 +130,13 @@ def test_sentence_spans_map_back(text: str) -> None:
 @example(raw="Dupixent.We were surprised.")
 @example(raw="Hair.\n\n\n\nMore hair.  Continues below\n\nRelated Stories\n\nBack to top")
 # each of these was not idempotent before the fix in index/cleaning.py
-@example(raw="|000000000000000000000000000000000000000000000:CONTINUES BELOW")  # a block rule matched only after
+@example(
+    raw="|000000000000000000000000000000000000000000000:CONTINUES BELOW"
+)  # a block rule matched only after
 @example(raw="Hair.\n\nHair. Continues below")  # two blocks equal only after cleaning
-@example(raw="aaaaaaaaaaaa continues below. Bbbbbbbbbbbbbbbb\n\nAaaaaaaaaaaa Bbbbbbbbbbbbbbbb.")  # cut joins sentences
+@example(
+    raw="aaaaaaaaaaaa continues below. Bbbbbbbbbbbbbbbb\n\nAaaaaaaaaaaa Bbbbbbbbbbbbbbbb."
+)  # cut joins sentences
 @example(raw="continues continues below below")  # cutting a phrase reveals the phrase again
 @example(raw="ab.continues below.Cd")  # cutting a phrase glues two sentences
 @example(raw="A. \u2028B.")

@@ -65,10 +65,14 @@ def test_hit_at_1_on_patient_questions(seed_retriever: Retriever, capsys: pytest
         hits = seed_retriever.search(question, 3)
         assert hits, question
         if hits[0].chunk.doc_id not in expected:
-            misses.append(f"  {question!r}: got {hits[0].chunk.doc_id}, expected {' or '.join(sorted(expected))}")
+            misses.append(
+                f"  {question!r}: got {hits[0].chunk.doc_id}, expected {' or '.join(sorted(expected))}"
+            )
     rate = 1 - len(misses) / len(QUESTIONS)
     with capsys.disabled():
-        print(f"\nretrieval hit@1 on the seed library: {rate:.3f} ({len(QUESTIONS) - len(misses)}/{len(QUESTIONS)})")
+        print(
+            f"\nretrieval hit@1 on the seed library: {rate:.3f} ({len(QUESTIONS) - len(misses)}/{len(QUESTIONS)})"
+        )
         for miss in misses:
             print(miss)
     assert rate >= MIN_HIT_AT_1, "\n".join(misses)
@@ -77,14 +81,20 @@ def test_hit_at_1_on_patient_questions(seed_retriever: Retriever, capsys: pytest
 def test_off_library_questions_score_below_every_library_question(
     seed_retriever: Retriever, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    def best_score(question: str) -> float:  # the best `score` among the top 5 passages, as a gate would see it
+    def best_score(
+        question: str,
+    ) -> float:  # the best `score` among the top 5 passages, as a gate would see it
         return max((hit.score for hit in seed_retriever.search(question, 5)), default=0.0)
 
     on = {question: best_score(question) for question, _ in QUESTIONS}
     off = {question: best_score(question) for question in OFF_LIBRARY}
     with capsys.disabled():
-        print(f"\nbest score in top 5, library questions:     {min(on.values()):.3f} .. {max(on.values()):.3f}")
-        print(f"best score in top 5, off-library questions: {min(off.values()):.3f} .. {max(off.values()):.3f}")
+        print(
+            f"\nbest score in top 5, library questions:     {min(on.values()):.3f} .. {max(on.values()):.3f}"
+        )
+        print(
+            f"best score in top 5, off-library questions: {min(off.values()):.3f} .. {max(off.values()):.3f}"
+        )
     lowest_on = min(on, key=on.__getitem__)
     for question, score in off.items():
         assert score < on[lowest_on], f"{question!r} scores {score:.3f} >= {lowest_on!r} {on[lowest_on]:.3f}"

@@ -27,7 +27,9 @@ def brute_force(
     return np.take_along_axis(scores, order, axis=1), order
 
 
-def assert_same_top_k(dense: DenseIndex, vectors: npt.NDArray[np.float32], queries: npt.NDArray[np.float32], k: int) -> None:
+def assert_same_top_k(
+    dense: DenseIndex, vectors: npt.NDArray[np.float32], queries: npt.NDArray[np.float32], k: int
+) -> None:
     scores, ids = dense.search(queries, k)
     expected_scores, expected_ids = brute_force(vectors, queries, k)
     assert ids.shape == expected_ids.shape == (len(queries), min(k, len(vectors)))
@@ -85,7 +87,9 @@ def test_unreadable_faiss_file_is_corrupt(tmp_path: Path) -> None:
 
 
 @pytest.mark.model
-def test_faiss_top_k_on_the_seed_index(seed_library: Library, real_embedder: SentenceTransformerEmbedder) -> None:
+def test_faiss_top_k_on_the_seed_index(
+    seed_library: Library, real_embedder: SentenceTransformerEmbedder
+) -> None:
     vectors = seed_library.dense.vectors()
     assert vectors.shape == (len(seed_library.chunks), real_embedder.dimension)
     np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-4)

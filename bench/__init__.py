@@ -1,0 +1,1 @@
+"""Benchmarks and evaluations (`make bench-index`, `make bench`, `make eval`). They read ../shared when present."""

@@ -1,0 +1,82 @@
+"""`make bench-index`: build an index of all of MedQuAD, then rebuild after editing one document.
+
+Prints documents, chunks, build seconds, chunks per second, index size on disk and peak RSS, and writes
+them with the machine's description to bench/results/index_build.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import time
+from pathlib import Path
+
+from bench.machine import REPO, describe, peak_rss_mib, require_medquad
+from index.build import build_index
+from index.config import IndexSettings
+from index.embedder import load_embedder
+
+
+def dir_size_mib(path: Path) -> float:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) / 2**20
+
+
+def edit_one_document(source: Path, target: Path) -> str:
+    """Copy the corpus, appending one sentence to the text of its first record."""
+    with source.open(encoding="utf-8") as reader, target.open("w", encoding="utf-8") as writer:
+        for number, line in enumerate(reader):
+            if number == 0:
+                record = json.loads(line)
+                record["text"] += " This sentence was added to measure an incremental rebuild."
+                line = json.dumps(record, ensure_ascii=False) + "\n"
+                edited = str(record["id"])
+            writer.write(line)
+    return edited
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--out", type=Path, default=REPO / "var" / "bench" / "medquad-index")
+    parser.add_argument("--fresh", action="store_true", help="delete the index first (a full build)")
+    args = parser.parse_args()
+    medquad = require_medquad()
+    settings = IndexSettings()
+    work = args.out.parent / "corpus"
+    work.mkdir(parents=True, exist_ok=True)
+    corpus = work / "medquad.jsonl"
+    shutil.copyfile(medquad, corpus)
+    if args.fresh and args.out.exists():
+        shutil.rmtree(args.out)
+    embedder = load_embedder(settings)
+    full = build_index([corpus], args.out, embedder, settings.chunk_settings(), progress=True)
+    edited = edit_one_document(medquad, corpus)
+    started = time.perf_counter()
+    incremental = build_index([corpus], args.out, embedder, settings.chunk_settings())
+    rebuild_seconds = time.perf_counter() - started
+    shutil.copyfile(medquad, corpus)  # leave the bench corpus as MedQuAD itself
+    build_index([corpus], args.out, embedder, settings.chunk_settings())
+    result = {
+        "benchmark": "index build, all of MedQuAD",
+        "documents": full.documents,
+        "chunks": full.chunks,
+        "embedded": full.embedded,
+        "build_seconds": round(full.seconds, 1),
+        "chunks_per_second": round(full.chunks / full.seconds, 1),
+        "embedded_per_second": round(full.embedded / full.seconds, 1) if full.embedded else None,
+        "index_size_mib": round(dir_size_mib(args.out), 1),
+        "peak_rss_mib": round(peak_rss_mib(), 1),
+        "rebuild_after_one_edit_seconds": round(rebuild_seconds, 2),
+        "rebuild_embedded_chunks": incremental.embedded,
+        "edited_document": edited,
+        "model": embedder.name,
+        "machine": describe(),
+    }
+    print(json.dumps({k: v for k, v in result.items() if k != "machine"}, indent=2))
+    out = REPO / "bench" / "results" / "index_build.json"
+    out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    print(f"written to {out}")
+
+
+if __name__ == "__main__":
+    main()
