@@ -47,6 +47,7 @@ class Settings(IndexSettings):
         description="calibrated on the seed library: questions it answers score 0.43+, others 0.08-",
     )
     max_passages: int = Field(3, ge=1, le=3)
+    answer_cache_entries: int = Field(2048, ge=0, le=1_000_000, description="LRU cache of answers; 0: off")
     allowed_origins: list[str] = Field(default_factory=list, description="CORS origins allowed to call /api")
     prompts_dir: Path = Path(__file__).resolve().parent.parent / "prompts"
     triage_phrases: Path | None = None

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from index.embedder import Embedder, load_embedder
 from index.errors import ClinicIndexError
 from index.library import Library, load_library
 from index.retriever import FusionSettings, Retriever
-from service.answers import AnswerComposer
+from service.answers import Answer, AnswerComposer
+from service.cache import LRUCache
 from service.config import Settings
 from service.templates import Templates
 from service.triage import Triage
@@ -31,6 +32,7 @@ class Runtime:
     retriever: Retriever | None = None
     problem: str | None = None
     load_seconds: float = 0.0
+    answers: LRUCache[Answer] = field(default_factory=lambda: LRUCache[Answer](0))
 
     @property
     def ready(self) -> bool:
@@ -43,6 +45,7 @@ def load_runtime(settings: Settings, embedder: Embedder | None = None) -> Runtim
     templates = Templates(settings.prompts_dir)
     triage = Triage.from_file(settings.triage_phrases)
     runtime = Runtime(settings, AnswerComposer(settings, triage, templates, None))
+    runtime.answers = LRUCache(settings.answer_cache_entries)
     try:
         runtime.embedder = embedder or load_embedder(settings)
         runtime.library = load_library(

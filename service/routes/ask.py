@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
 from dataclasses import asdict
@@ -11,6 +12,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
 from service.answers import Answer
+from service.cache import question_key
 from service.dependencies import RuntimeDep
 from service.errors import InvalidQuestion, QuestionTooLong
 from service.schemas import AskRequest, AskResponse
@@ -42,7 +44,14 @@ async def ask(payload: AskRequest, request: Request, runtime: RuntimeDep) -> JSO
         raise QuestionTooLong(f"question is over {runtime.settings.max_question_chars} characters")
     started = time.perf_counter()
     request_id: str = request.state.request_id
-    answer = await run_in_threadpool(runtime.composer.answer, question, request_id)
+    key = question_key(question)
+    cached = runtime.answers.get(key)
+    if cached is not None:
+        answer = dataclasses.replace(cached, request_id=request_id)
+    else:
+        answer = await run_in_threadpool(runtime.composer.answer, question, request_id)
+        if answer.available:
+            runtime.answers.put(key, answer)
     status = 200 if answer.available else 503
     # privacy: the request id, answer type, latency and doc ids; never the question
     log.info(
