@@ -57,8 +57,13 @@ class DenseIndex:
         faiss.write_index(self._index, str(path))
 
     @classmethod
-    def load(cls, path: Path) -> DenseIndex:
+    def load(cls, path: Path, *, mmap: bool = True) -> DenseIndex:
+        """Read an index file; memory-mapped by default, so worker processes share one copy of the vectors.
+
+        Index files are never modified in place (a build swaps in a new directory), so mapping is safe.
+        """
+        flags = faiss.IO_FLAG_MMAP | faiss.IO_FLAG_READ_ONLY if mmap else 0
         try:
-            return cls(faiss.read_index(str(path)))
+            return cls(faiss.read_index(str(path), flags))
         except RuntimeError as exc:
             raise IndexCorrupt(f"{path}: FAISS cannot read the dense index: {exc}") from exc

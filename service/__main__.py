@@ -35,7 +35,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--index", type=Path, help="index directory (default: CLINIC_INDEX_DIR)")
-    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--workers", type=int, default=1, help="worker processes (they share the FAISS index)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     try:
@@ -55,7 +55,22 @@ def main(argv: list[str] | None = None) -> int:
     if updates:
         settings = settings.model_copy(update=updates)
     print(f"patient chat demo: http://{args.host}:{args.port}/   staff: http://{args.host}:{args.port}/staff")
-    uvicorn.run(create_app(settings), host=args.host, port=args.port, access_log=False, log_level="info")
+    if args.workers > 1:
+        # each worker process builds its app from the environment; the FAISS file is memory-mapped and shared
+        os.environ["CLINIC_INDEX_DIR"] = str(settings.index_dir)
+        if settings.staff_token is not None:
+            os.environ["CLINIC_STAFF_TOKEN"] = settings.staff_token.get_secret_value()
+        uvicorn.run(
+            "service.app:create_app",
+            factory=True,
+            workers=args.workers,
+            host=args.host,
+            port=args.port,
+            access_log=False,
+            log_level="info",
+        )
+    else:
+        uvicorn.run(create_app(settings), host=args.host, port=args.port, access_log=False, log_level="info")
     return 0
 
 
