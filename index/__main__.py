@@ -8,7 +8,7 @@ from pathlib import Path
 
 from index.build import build_index, is_stale
 from index.config import IndexSettings
-from index.embedder import load_embedder
+from index.embedder import embedder_name, load_embedder
 from index.errors import ClinicIndexError
 from index.library import load_library
 from index.retriever import FusionSettings, Retriever
@@ -41,12 +41,9 @@ def main(argv: list[str] | None = None) -> int:
 
 def _build(settings: IndexSettings, corpus: list[Path], out: Path, if_stale: bool) -> int:
     chunks = settings.chunk_settings()
-    if if_stale:
-        from index.embedder import resolve_model
-
-        if not is_stale(out, corpus, resolve_model(settings.embedding_model)[0], chunks):
-            print(f"index at {out} is up to date")
-            return 0
+    if if_stale and not is_stale(out, corpus, embedder_name(settings), chunks):
+        print(f"index at {out} is up to date")
+        return 0
     embedder = load_embedder(settings)
     report = build_index(corpus, out, embedder, chunks, progress=sys.stderr.isatty())
     for warning in report.warnings:

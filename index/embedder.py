@@ -108,6 +108,12 @@ def resolve_model(model: str) -> tuple[str, str]:
     return model, model
 
 
+def embedder_name(settings: IndexSettings) -> str:
+    """The name the configured embedder will report (and indexes record), without loading it."""
+    name = resolve_model(settings.embedding_model)[0]
+    return name if settings.embedding_backend == "torch" else f"{name}@{settings.embedding_backend}"
+
+
 def load_embedder(settings: IndexSettings) -> Embedder:
     """The factory: the configured model on the configured backend (torch, onnx or onnx-int8)."""
 

@@ -62,10 +62,14 @@
   /** GET a staff endpoint; returns the JSON body or null after showing what went wrong. */
   async function api(path) {
     showError("");
+    const headers = { Accept: "application/json" };
+    if (token) {
+      headers.Authorization = "Bearer " + token;
+    }
     let response;
     try {
       response = await fetch(path, {
-        headers: token ? { Authorization: "Bearer " + token, Accept: "application/json" } : { Accept: "application/json" },
+        headers: headers,
         credentials: "omit",
         cache: "no-store",
       });
@@ -221,6 +225,7 @@
     if (badge) {
       title.append(" ", badge);
     }
+    const missing = Array.isArray(doc.missing_metadata) ? doc.missing_metadata : [];
     metaItems($("doc-meta"), [
       ["Document id", doc.doc_id],
       ["Publisher", doc.publisher],
@@ -229,7 +234,7 @@
       ["Published", doc.published],
       ["Last reviewed", doc.reviewed],
       ["Review due", doc.review_due],
-      ["Missing metadata", doc.missing_metadata.length ? doc.missing_metadata.join(", ") + " (staff to fill)" : "none"],
+      ["Missing metadata", missing.length ? missing.join(", ") + " (staff to fill)" : "none"],
     ]);
     const spans = target.start !== null && target.end !== null ? [[target.start, target.end]] : [];
     const marks = marked($("doc-text"), doc.text, spans);

@@ -129,7 +129,7 @@
 
   /** A paragraph of plain text with every occurrence of the emergency number in <strong>. */
   function withNumber(tag, className, text) {
-    const node = el(tag, { class: className });
+    const node = el(tag, className ? { class: className } : {});
     const number = state.emergencyNumber;
     const parts = String(text).split(number);
     parts.forEach((part, i) => {
@@ -204,7 +204,8 @@
     el("div", { class: "wg-row" }, [input, sendButton]),
   ]);
   const disclaimer = el("p", { class: "wg-disclaimer" });
-  const panel = el("div", { id: "wg-panel", class: "wg-panel", role: "dialog", "aria-label": TEXT.title, hidden: true }, [
+  const panelAttrs = { id: "wg-panel", class: "wg-panel", role: "dialog", "aria-label": TEXT.title, hidden: true };
+  const panel = el("div", panelAttrs, [
     el("div", { class: "wg-header" }, [el("h2", { class: "wg-title" }, [TEXT.title]), closeButton]),
     strip,
     log,
@@ -222,7 +223,11 @@
 
   function renderChrome() {
     strip.replaceChildren(
-      withNumber("span", "", "Emergency? Call " + state.emergencyNumber + " now. This chat cannot help in an emergency.")
+      withNumber(
+        "span",
+        "",
+        "Emergency? Call " + state.emergencyNumber + " now. This chat cannot help in an emergency."
+      )
     );
     disclaimer.textContent =
       state.disclaimer ||
@@ -238,6 +243,7 @@
   function setOpen(open) {
     state.open = open;
     panel.hidden = !open;
+    root.classList.toggle("wg-open", open);
     launcher.setAttribute("aria-expanded", String(open));
     if (open) {
       input.focus();
@@ -270,7 +276,8 @@
     state.busy = true;
     log.setAttribute("aria-busy", "true");
     sendButton.disabled = true;
-    append(el("div", { class: "wg-msg wg-user" }, [el("span", { class: "wg-visually-hidden" }, [TEXT.youAsked + " "]), question]));
+    const youAsked = el("span", { class: "wg-visually-hidden" }, [TEXT.youAsked + " "]);
+    const asked = append(el("div", { class: "wg-msg wg-user" }, [youAsked, question]));
     const loading = append(
       el("div", { class: "wg-msg wg-status" }, [
         el("p", {}, [TEXT.loading]),
@@ -290,13 +297,16 @@
       });
       reply = render(response.status, await readJson(response));
     } catch (err) {
-      reply = renderProblem("The chat could not reach the clinic's library. Please check your connection and try again.");
+      reply = renderProblem(
+        "The chat could not reach the clinic's library. Please check your connection and try again."
+      );
     }
     loading.remove();
     log.removeAttribute("aria-busy");
     state.busy = false;
     sendButton.disabled = false;
     append(reply);
+    scrollTo(asked); // the question, then the start of its reply (an emergency alert comes first)
   }
 
   async function readJson(response) {
@@ -308,7 +318,12 @@
   }
 
   function isAnswer(body) {
-    return Boolean(body) && typeof body.type === "string" && typeof body.text === "string" && Array.isArray(body.citations);
+    return (
+      Boolean(body) &&
+      typeof body.type === "string" &&
+      typeof body.text === "string" &&
+      Array.isArray(body.citations)
+    );
   }
 
   function render(status, body) {
@@ -382,7 +397,8 @@
     if (!lines.some((p) => p.includes(number))) {
       alert.insertBefore(withNumber("p", "wg-alert-lead", "Call " + number + " now."), alert.firstChild);
     }
-    alert.appendChild(el("a", { class: "wg-call", href: "tel:" + number.replace(/[^0-9+]/g, "") }, ["Call " + number]));
+    const dial = "tel:" + number.replace(/[^0-9+]/g, "");
+    alert.appendChild(el("a", { class: "wg-call", href: dial }, ["Call " + number]));
     return alert;
   }
 
@@ -416,16 +432,17 @@
           el("span", { class: "wg-visually-hidden" }, [TEXT.newTab]),
         ])
       : el("span", { class: "wg-source-title" }, [c.title]);
-    const details = [c.publisher || "Publisher unknown", c.published || "date unknown"];
+    const details = [c.publisher || "Publisher unknown", c.published || "Date unknown"];
     if (c.reviewed) {
-      details.push("last reviewed " + c.reviewed);
+      details.push("Last reviewed " + c.reviewed);
     }
     if (!c.url) {
-      details.push("source address unknown");
+      details.push("Source address unknown");
     } else if (!url) {
       details.push(String(c.url));
     }
-    return el("li", {}, [el("span", { class: "wg-source-n" }, ["[" + c.n + "] "]), title, ". " + details.join(". ") + "."]);
+    const number = el("span", { class: "wg-source-n" }, ["[" + c.n + "] "]);
+    return el("li", {}, [number, title, ". " + details.join(". ") + "."]);
   }
 
   /** no_answer and personal_advice: the template's plain text, with related documents as a list. */
@@ -460,16 +477,20 @@
       : el("span", { class: "wg-source-title" }, [d.title]);
     const details = [d.publisher || "Publisher unknown"];
     if (!d.url) {
-      details.push("source address unknown");
+      details.push("Source address unknown");
     }
     return el("li", {}, [title, ". " + details.join(". ") + "."]);
   }
 
   function append(node) {
     log.appendChild(node);
-    // show the start of the new message (an emergency alert comes first) without moving the host page
-    log.scrollTop = Math.max(0, node.offsetTop - 8); // .wg-log is the offsetParent (position: relative)
+    scrollTo(node);
     return node;
+  }
+
+  /** Scroll the log (never the host page) so that `node` starts at its top. */
+  function scrollTo(node) {
+    log.scrollTop = Math.max(0, node.offsetTop - 8); // .wg-log is the offsetParent (position: relative)
   }
 
   if (document.body) {

@@ -2,8 +2,9 @@
 
 Fixtures:
 
+- `host_site` (session): a clinic's own website on another origin, serving whatever a test puts in it;
 - `server` (session): `python -m service` on a free port over the seed index (`seed_index_dir`), with a
-  random staff token and `CLINIC_ALLOWED_ORIGINS=[CROSS_ORIGIN]`; ready when `/readyz` answers 200;
+  random staff token and `CLINIC_ALLOWED_ORIGINS=[host_site.origin]`; ready when `/readyz` answers 200;
 - `browser` (session): Chromium from /usr/bin/chromium (skips the suite when it is not installed);
 - `context` / `page`: a fresh browser context per test; the page fails the test on an uncaught script
   error or a Content-Security-Policy violation, and records every URL it requests in `requested_urls`;
@@ -19,14 +20,24 @@ import secrets
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Locator, Page, expect, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    ConsoleMessage,
+    Locator,
+    Page,
+    expect,
+    sync_playwright,
+)
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO_ROOT / "test-artifacts"
@@ -43,7 +54,6 @@ CHROMIUM_ARGS = [
 ]
 CLINIC_NAME = "Test Valley Clinic"
 EMERGENCY = "911"  # region US, the default
-CROSS_ORIGIN = "http://clinic.test"  # a host page on another origin, served by Playwright's router
 LAUNCHER = "Ask the clinic's library"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 READY_TIMEOUT = 120.0
@@ -58,6 +68,18 @@ class Server:
     log: Path
 
 
+@dataclass
+class HostSite:
+    """A clinic's own website on another origin (`http://localhost:<port>`; the service is on 127.0.0.1).
+
+    Tests put the HTML to serve in `pages[path]`. A real loopback server rather than Playwright's router:
+    Chromium's private-network rules refuse a page it treats as public loading a script from loopback.
+    """
+
+    origin: str
+    pages: dict[str, str] = field(default_factory=dict)
+
+
 def _free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
@@ -66,7 +88,35 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def start_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[Path, str], Server]]:
+def host_site() -> Iterator[HostSite]:
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), BaseHTTPRequestHandler)
+    site = HostSite(f"http://localhost:{httpd.server_address[1]}")
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            body = site.pages.get(self.path.split("?")[0])
+            data = (body or "not found").encode()
+            self.send_response(200 if body is not None else 404)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    httpd.RequestHandlerClass = Handler
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield site
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.fixture(scope="session")
+def start_server(
+    tmp_path_factory: pytest.TempPathFactory, host_site: HostSite
+) -> Iterator[Callable[[Path, str], Server]]:
     """Start `python -m service` over an index directory; wait until `ready_path` answers 200."""
     processes: list[subprocess.Popen[bytes]] = []
 
@@ -78,7 +128,9 @@ def start_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[
             CLINIC_INDEX_DIR=str(index_dir),
             CLINIC_STAFF_TOKEN=token,
             CLINIC_CLINIC_NAME=CLINIC_NAME,
-            CLINIC_ALLOWED_ORIGINS=json.dumps([CROSS_ORIGIN]),
+            CLINIC_ALLOWED_ORIGINS=json.dumps([host_site.origin]),
+            # the seed index fixture is built with the torch reference embedder: serve with the same backend
+            CLINIC_EMBEDDING_BACKEND="torch",
             HF_HUB_OFFLINE="1",
             TRANSFORMERS_OFFLINE="1",
             TOKENIZERS_PARALLELISM="false",
@@ -99,12 +151,18 @@ def start_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[
             if process.poll() is not None:
                 pytest.fail(f"service exited with {process.returncode}:\n{log.read_text()[-3000:]}")
             try:
-                if httpx.get(origin + ready_path, timeout=2).status_code == 200:
-                    return Server(origin, token, log)
+                response = httpx.get(origin + ready_path, timeout=2)
             except httpx.TransportError:
-                pass
+                pass  # not listening yet
+            else:
+                if response.status_code == 200:
+                    return Server(origin, token, log)
+                # the library loads before the server listens: a 503 now will not turn into a 200
+                pytest.fail(f"service up but {ready_path} answers {response.status_code}: {response.text}")
             time.sleep(0.2)
-        pytest.fail(f"service not ready on {ready_path} within {READY_TIMEOUT:.0f} s:\n{log.read_text()[-3000:]}")
+        pytest.fail(
+            f"service not ready on {ready_path} within {READY_TIMEOUT:.0f} s:\n{log.read_text()[-3000:]}"
+        )
 
     yield start
     for process in processes:
@@ -145,12 +203,26 @@ def requested_urls() -> list[str]:
     return []
 
 
+@dataclass
+class PageWatch:
+    """Script errors and CSP violations on the test's page. axe-core itself trips the CSP (it tries an
+    inline style), so once a test has injected it, CSP reports are no longer counted."""
+
+    problems: list[str] = field(default_factory=list)
+    axe_injected: bool = False
+
+
 @pytest.fixture
-def page(context: BrowserContext, requested_urls: list[str]) -> Iterator[Page]:
-    problems: list[str] = []
+def page_watch() -> PageWatch:
+    return PageWatch()
+
+
+@pytest.fixture
+def page(context: BrowserContext, requested_urls: list[str], page_watch: PageWatch) -> Iterator[Page]:
+    problems = page_watch.problems
 
     def on_console(message: ConsoleMessage) -> None:
-        if "Content Security Policy" in message.text:
+        if "Content Security Policy" in message.text and not page_watch.axe_injected:
             problems.append(f"CSP violation: {message.text}")
 
     page = context.new_page()
@@ -197,3 +269,25 @@ def widget(page: Page, server: Server) -> WidgetDriver:
     driver = WidgetDriver(page)
     expect(driver.launcher).to_be_visible()
     return driver
+
+
+def axe_violations(page: Page, artifacts: Path, name: str) -> tuple[int, str]:
+    """Run axe-core (WCAG 2.0/2.1 A+AA and 2.2 AA rules) over the page, into open shadow roots.
+
+    Saves the full result to `test-artifacts/axe-<name>.json`; returns (violations, readable report).
+    """
+    from axe_playwright_python.sync_playwright import Axe
+
+    options = {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]}
+    results = Axe().run(page, options=options)
+    results.save_to_file(artifacts / f"axe-{name}.json")
+    return results.violations_count, results.generate_report()
+
+
+@pytest.fixture
+def axe(artifacts: Path, page_watch: PageWatch) -> Callable[[Page, str], tuple[int, str]]:
+    def run(page: Page, name: str) -> tuple[int, str]:
+        page_watch.axe_injected = True
+        return axe_violations(page, artifacts, name)
+
+    return run

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import BrowserContext, Page, expect
+from playwright.sync_api import BrowserContext, Page, Route, expect
 
 pytestmark = pytest.mark.browser
 
@@ -28,8 +28,8 @@ def test_seed_question_gets_cited_answer(widget: Any, artifacts: Path) -> None:
     expect(sources.first).to_contain_text("[1]")
     assert sources.count() == quotes.count()
     # the seed library has no addresses: no link, and the patient is told so
-    expect(sources.first).to_contain_text("source address unknown")
-    expect(sources.first).to_contain_text(re.compile(r"date unknown|\d{4}"))
+    expect(sources.first).to_contain_text(re.compile("source address unknown", re.IGNORECASE))
+    expect(sources.first).to_contain_text(re.compile(r"date unknown|\d{4}", re.IGNORECASE))
     disclaimer = widget.panel.locator(".wg-disclaimer")
     expect(disclaimer).to_be_visible()
     expect(disclaimer).to_contain_text("not medical advice")
@@ -69,6 +69,7 @@ def test_whole_flow_by_keyboard(widget: Any) -> None:
             focused_launcher = True
             break
     assert focused_launcher, "Tab never reached the launcher"
+    expect(widget.launcher).to_have_css("outline-style", "solid")  # a visible focus indicator
     expect(widget.launcher).to_have_attribute("aria-expanded", "false")
     page.keyboard.press("Enter")
     expect(widget.panel).to_be_visible()
@@ -112,3 +113,37 @@ def test_no_cookies_or_storage(widget: Any, context: BrowserContext) -> None:
     widget.ask(SEED_QUESTION)
     assert context.cookies() == []
     assert _storage(widget.page) == {"local": 0, "session": 0}
+
+
+def test_loading_error_and_proxy_failure_still_show_emergency_number(widget: Any) -> None:
+    page: Page = widget.page
+    failures = iter(["abort", "bad-gateway"])
+
+    def fail(route: Route) -> None:
+        if next(failures) == "abort":
+            route.abort("connectionrefused")
+        else:
+            route.fulfill(status=502, content_type="text/html", body="<h1>Bad gateway</h1>")
+
+    page.route("**/api/v1/ask", fail)
+    # record every loading message the widget shows, however briefly
+    page.evaluate(
+        """() => {
+          window.__loading = [];
+          const root = document.querySelector('clinic-assistant').shadowRoot;
+          new MutationObserver((changes) => changes.forEach((c) => c.addedNodes.forEach((n) => {
+            if (n.classList && n.classList.contains('wg-status')) window.__loading.push(n.textContent);
+          }))).observe(root, {childList: true, subtree: true});
+        }"""
+    )
+    widget.open()
+    offline = widget.ask("Does dupilumab help hair grow?")
+    expect(offline).to_contain_text("could not reach the clinic's library")
+    expect(offline.locator(".wg-number")).to_have_text(EMERGENCY)
+    proxy = widget.ask("Does dupilumab help hair grow?")
+    expect(proxy).to_contain_text("The service is unavailable right now.")
+    expect(proxy.locator(".wg-number")).to_have_text(EMERGENCY)
+    expect(widget.log.locator(".wg-status")).to_have_count(0)
+    loading: list[str] = page.evaluate("() => window.__loading")
+    assert len(loading) == 2
+    assert all("Searching the clinic's library…" in text and EMERGENCY in text for text in loading)
