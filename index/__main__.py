@@ -45,7 +45,9 @@ def _build(settings: IndexSettings, corpus: list[Path], out: Path, if_stale: boo
         print(f"index at {out} is up to date")
         return 0
     embedder = load_embedder(settings)
-    report = build_index(corpus, out, embedder, chunks, progress=sys.stderr.isatty())
+    report = build_index(
+        corpus, out, embedder, chunks, progress=sys.stderr.isatty(), dense_kind=settings.dense_index
+    )
     for warning in report.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     print(report.summary())

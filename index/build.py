@@ -126,6 +126,7 @@ def build_index(
     *,
     progress: bool = False,
     today: dt.date | None = None,
+    dense_kind: str = "auto",
 ) -> BuildReport:
     started = time.perf_counter()
     cache = BuildCache.from_index(out, embedder.name, embedder.dimension, chunk_settings)
@@ -142,7 +143,7 @@ def build_index(
     vectors = np.zeros((len(chunks), embedder.dimension), dtype=np.float32)
     for row, chunk in enumerate(chunks):
         vectors[row] = cache.vectors[chunk.content_hash]
-    dense = DenseIndex.build(vectors)
+    dense = DenseIndex.build(vectors, kind=dense_kind)
     lexical = LexicalIndex.build([chunk.text for chunk in chunks])
     seconds = time.perf_counter() - started
     manifest = Manifest(

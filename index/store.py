@@ -1,6 +1,8 @@
 """The dense index: the only module that imports faiss.
 
-Vectors are L2-normalised, so inner product is cosine similarity.
+Vectors are L2-normalised, so inner product is cosine similarity. Up to `ANN_THRESHOLD` vectors the index
+is exact (IndexFlatIP). Above it, `kind="auto"` picks an inverted-file index (IVF, k-means coarse quantiser,
+`nprobe` lists searched), whose recall@10 against exact search `bench/scale.py` measures.
 """
 
 from __future__ import annotations
@@ -16,20 +18,46 @@ from index.errors import IndexCorrupt
 Vectors = npt.NDArray[np.float32]
 
 
-class DenseIndex:
-    """Exact inner-product search over normalised embeddings (FAISS IndexFlatIP)."""
+ANN_THRESHOLD = 100_000
+DEFAULT_NPROBE = 256  # lists searched per query: recall@10 >= 0.98 in bench/scale.py
+KINDS = ("auto", "flat", "ivf")
 
-    def __init__(self, index: faiss.Index) -> None:
+
+class DenseIndex:
+    """Inner-product search over normalised embeddings: exact (flat) or inverted-file (ivf)."""
+
+    def __init__(self, index: faiss.Index, nprobe: int = DEFAULT_NPROBE) -> None:
         self._index = index
+        ivf = faiss.try_extract_index_ivf(index) if not isinstance(index, faiss.IndexFlat) else None
+        if ivf is not None:
+            ivf.nprobe = nprobe
+            ivf.make_direct_map()  # lets `vectors(ids)` reconstruct rows for rescoring
 
     @classmethod
-    def build(cls, vectors: Vectors) -> DenseIndex:
+    def build(cls, vectors: Vectors, kind: str = "auto", nprobe: int = DEFAULT_NPROBE) -> DenseIndex:
         if vectors.ndim != 2:
             raise ValueError("vectors must be a 2-d array")
-        index = faiss.IndexFlatIP(int(vectors.shape[1]))
+        if kind not in KINDS:
+            raise ValueError(f"dense index kind must be one of {KINDS}, not {kind!r}")
+        vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+        dimension = int(vectors.shape[1])
+        if kind == "flat" or (kind == "auto" and len(vectors) <= ANN_THRESHOLD):
+            index: faiss.Index = faiss.IndexFlatIP(dimension)
+        else:
+            lists = max(1, min(int(4 * np.sqrt(len(vectors))), len(vectors) // 39))
+            index = faiss.IndexIVFFlat(
+                faiss.IndexFlatIP(dimension), dimension, lists, faiss.METRIC_INNER_PRODUCT
+            )
+            index.cp.niter = 10
+            sample = vectors[np.random.default_rng(13).permutation(len(vectors))[: min(lists * 32, 131_072)]]
+            index.train(sample)
         if len(vectors):
-            index.add(np.ascontiguousarray(vectors, dtype=np.float32))
-        return cls(index)
+            index.add(vectors)
+        return cls(index, nprobe)
+
+    @property
+    def kind(self) -> str:
+        return "flat" if isinstance(self._index, faiss.IndexFlat) else "ivf"
 
     @property
     def dimension(self) -> int:
@@ -57,13 +85,13 @@ class DenseIndex:
         faiss.write_index(self._index, str(path))
 
     @classmethod
-    def load(cls, path: Path, *, mmap: bool = True) -> DenseIndex:
+    def load(cls, path: Path, *, mmap: bool = True, nprobe: int = DEFAULT_NPROBE) -> DenseIndex:
         """Read an index file; memory-mapped by default, so worker processes share one copy of the vectors.
 
         Index files are never modified in place (a build swaps in a new directory), so mapping is safe.
         """
         flags = faiss.IO_FLAG_MMAP | faiss.IO_FLAG_READ_ONLY if mmap else 0
         try:
-            return cls(faiss.read_index(str(path), flags))
+            return cls(faiss.read_index(str(path), flags), nprobe)
         except RuntimeError as exc:
             raise IndexCorrupt(f"{path}: FAISS cannot read the dense index: {exc}") from exc
