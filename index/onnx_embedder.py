@@ -191,7 +191,8 @@ def export_graph(model_dir: Path, out: Path) -> None:
 def quantize_graph(source: Path, out: Path) -> None:
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
-    quantize_dynamic(str(source), str(out), weight_type=QuantType.QInt8)
+    # per-channel weights keep the drift inside the check (worst cosine ~0.97 vs ~0.86 per-tensor)
+    quantize_dynamic(str(source), str(out), weight_type=QuantType.QInt8, per_channel=True)
 
 
 def load_onnx_embedder(
