@@ -9,7 +9,7 @@ from pathlib import Path
 from index.build import build_index, is_stale
 from index.config import IndexSettings
 from index.embedder import embedder_name, load_embedder
-from index.errors import ClinicIndexError
+from index.errors import ClinicIndexError, CorpusError
 from index.library import load_library
 from index.retriever import FusionSettings, Retriever
 
@@ -21,6 +21,13 @@ def main(argv: list[str] | None = None) -> int:
     build.add_argument("--corpus", type=Path, nargs="+", action="extend", help="corpus files or directories")
     build.add_argument("--out", type=Path, help="index directory (default: CLINIC_INDEX_DIR)")
     build.add_argument("--if-stale", action="store_true", help="do nothing when the index is up to date")
+    build.add_argument(
+        "--approved",
+        type=Path,
+        help="approved answers to review and publish (default: CLINIC_APPROVED_DIR if set, else the 'approved' "
+        "directory next to the corpus directory, when there is one)",
+    )
+    build.add_argument("--no-approved", action="store_true", help="publish no approved answers")
     query = commands.add_parser("query", help="print the top passages for a question")
     query.add_argument("text")
     query.add_argument("--index", type=Path, help="index directory (default: CLINIC_INDEX_DIR)")
@@ -30,27 +37,54 @@ def main(argv: list[str] | None = None) -> int:
     settings = IndexSettings()
     try:
         if args.command == "build":
-            return _build(
-                settings, args.corpus or settings.corpus, args.out or settings.index_dir, args.if_stale
-            )
+            corpus = args.corpus or settings.corpus
+            approved = _approved_dir(settings, corpus, args.approved, args.no_approved)
+            return _build(settings, corpus, args.out or settings.index_dir, args.if_stale, approved)
         return _query(settings, args.index or settings.index_dir, args.text, args.k, args.mode)
     except ClinicIndexError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
 
 
-def _build(settings: IndexSettings, corpus: list[Path], out: Path, if_stale: bool) -> int:
+def _approved_dir(settings: IndexSettings, corpus: list[Path], given: Path | None, off: bool) -> Path | None:
+    """The approved answers to publish: `--approved`, else CLINIC_APPROVED_DIR when set, else the `approved`
+    directory next to the (first) corpus directory (`corpus/approved` for `corpus/library`) if there is one."""
+    if off:
+        return None
+    configured = "approved_dir" in settings.model_fields_set
+    explicit = given if given is not None else settings.approved_dir if configured else None
+    if explicit is not None:
+        if not explicit.is_dir():
+            raise CorpusError(
+                f"{explicit}: no such approved-answers directory (--approved, CLINIC_APPROVED_DIR)"
+            )
+        return explicit
+    sibling = corpus[0].parent / settings.approved_dir.name if corpus else settings.approved_dir
+    return sibling if sibling.is_dir() else None
+
+
+def _build(
+    settings: IndexSettings, corpus: list[Path], out: Path, if_stale: bool, approved: Path | None
+) -> int:
     chunks = settings.chunk_settings()
-    if if_stale and not is_stale(out, corpus, embedder_name(settings), chunks):
+    if if_stale and not is_stale(out, corpus, embedder_name(settings), chunks, approved):
         print(f"index at {out} is up to date")
         return 0
     embedder = load_embedder(settings)
     report = build_index(
-        corpus, out, embedder, chunks, progress=sys.stderr.isatty(), dense_kind=settings.dense_index
+        corpus,
+        out,
+        embedder,
+        chunks,
+        progress=sys.stderr.isatty(),
+        dense_kind=settings.dense_index,
+        approved_dir=approved,
     )
     for warning in report.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     print(report.summary())
+    if approved is not None:
+        print(f"{report.approved} approved answers from {approved} reviewed and published")
     print(f"index written to {out}")
     return 0
 

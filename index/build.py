@@ -1,4 +1,8 @@
-"""The build pipeline: corpus files -> documents -> chunks -> embeddings (cached) -> both indexes -> disk."""
+"""The build pipeline: corpus files -> documents -> chunks -> embeddings (cached) -> both indexes -> disk.
+
+With an approved-answers directory, every approved answer is reviewed against the new library before anything
+is written: one unsupported or mismatched sentence fails the build (`ApprovedAnswerRejected`), naming it.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
+from index.approved import approved_files, load_approved
 from index.chunking import CHUNKING_VERSION, Chunk, ChunkSettings, chunk_text, content_hash
 from index.cleaning import CachingCleaner, CleaningRules, cleaning_fingerprint
 from index.documents import Document, corpus_files, load_corpus
@@ -18,6 +23,8 @@ from index.embedder import Embedder, Vectors
 from index.errors import IndexLoadError
 from index.lexical import LexicalIndex
 from index.library import FORMAT_VERSION, Library, Manifest, file_digest, load_library, save_library
+from index.retriever import Retriever
+from index.review import Reviewer, not_expired
 from index.store import DenseIndex
 
 
@@ -29,6 +36,7 @@ class BuildReport:
     seconds: float
     manifest: Manifest
     warnings: list[str] = field(default_factory=list)
+    approved: int = 0  # approved answers reviewed and published
 
     def summary(self) -> str:
         return (
@@ -37,8 +45,11 @@ class BuildReport:
         )
 
 
-def corpus_fingerprint(paths: Sequence[Path], model: str, chunks: ChunkSettings) -> str:
-    """Hash of everything that decides the index content: corpus files, cleaning rules, model, chunking."""
+def corpus_fingerprint(
+    paths: Sequence[Path], model: str, chunks: ChunkSettings, approved_dir: Path | None = None
+) -> str:
+    """Hash of everything that decides the index content: corpus files, cleaning rules, model, chunking,
+    and the approved answers when a directory of them is given."""
     digest = hashlib.sha256()
     digest.update(
         f"format={FORMAT_VERSION};model={model};chunks={chunks.max_tokens}/{chunks.overlap_tokens}".encode()
@@ -47,15 +58,22 @@ def corpus_fingerprint(paths: Sequence[Path], model: str, chunks: ChunkSettings)
     for path in corpus_files(paths):
         digest.update(path.name.encode())
         digest.update(file_digest(path).encode())
+    if approved_dir is not None:
+        digest.update(b"approved")
+        for path in approved_files(approved_dir):
+            digest.update(path.relative_to(approved_dir).as_posix().encode())
+            digest.update(file_digest(path).encode())
     return digest.hexdigest()
 
 
-def is_stale(out: Path, paths: Sequence[Path], model: str, chunks: ChunkSettings) -> bool:
+def is_stale(
+    out: Path, paths: Sequence[Path], model: str, chunks: ChunkSettings, approved_dir: Path | None = None
+) -> bool:
     try:
         manifest = Manifest.read(out)
     except IndexLoadError:
         return True
-    return manifest.corpus_hash != corpus_fingerprint(paths, model, chunks)
+    return manifest.corpus_hash != corpus_fingerprint(paths, model, chunks, approved_dir)
 
 
 def chunk_documents(
@@ -127,8 +145,11 @@ def build_index(
     progress: bool = False,
     today: dt.date | None = None,
     dense_kind: str = "auto",
+    approved_dir: Path | None = None,
 ) -> BuildReport:
+    """Build and write the index; with `approved_dir`, also review and publish its approved answers."""
     started = time.perf_counter()
+    today = today or dt.date.today()
     cache = BuildCache.from_index(out, embedder.name, embedder.dimension, chunk_settings)
     skipped: list[str] = []
     documents = load_corpus(paths, CachingCleaner(CleaningRules.from_file(), cache.cleaned), skipped)
@@ -152,7 +173,7 @@ def build_index(
         dimension=embedder.dimension,
         chunk_max_tokens=chunk_settings.max_tokens,
         chunk_overlap_tokens=chunk_settings.overlap_tokens,
-        corpus_hash=corpus_fingerprint(paths, embedder.name, chunk_settings),
+        corpus_hash=corpus_fingerprint(paths, embedder.name, chunk_settings, approved_dir),
         built_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         documents=len(documents),
         chunks=len(chunks),
@@ -161,6 +182,10 @@ def build_index(
         chunking_version=CHUNKING_VERSION,
     )
     library = Library(manifest, {d.doc_id: d for d in documents}, chunks, dense, lexical)
+    if approved_dir is not None:
+        entries = load_approved(approved_dir)
+        if entries:  # refuses the build, naming each entry and sentence at fault, before anything is written
+            library.approved = Reviewer(Retriever(library, embedder), keep=not_expired(today)).verify(entries)
     written = save_library(library, out)
     return BuildReport(
         documents=len(documents),
@@ -168,5 +193,6 @@ def build_index(
         embedded=len(missing),
         seconds=time.perf_counter() - started,
         manifest=written,
-        warnings=skipped + document_warnings(documents, today or dt.date.today()),
+        warnings=skipped + document_warnings(documents, today),
+        approved=len(library.approved),
     )

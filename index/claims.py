@@ -10,6 +10,7 @@ the passage does not state.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -38,6 +39,9 @@ _IRREGULAR = {
     "beginning": "start",
     "went": "go",
     "led": "lead",
+    "made": "make",
+    "gave": "give",
+    "given": "give",
     "severe": "serious",
     "subjects": "patient",
     "subject": "patient",
@@ -51,11 +55,28 @@ _IRREGULAR = {
     "discontinued": "stop",
     "trial": "study",
     "trials": "study",
+    # everyday paraphrases of the words leaflets use
+    "mouth": "oral",
+    "orally": "oral",
+    "regain": "gain",
+    "regained": "gain",
+    "regaining": "gain",
+    "physician": "doctor",
+    "physicians": "doctor",
+    "jab": "injection",
+    "jabs": "injection",
+    "shot": "injection",
+    "shots": "injection",
+    "tablet": "pill",
+    "tablets": "pill",
+    "capsule": "pill",
+    "capsules": "pill",
 }
 _EXTRA_STOPWORDS = frozenset(
     "also however therefore thus may might must can could would should shall like even still often "
     "sometimes some many much another other said says say get got well including already since just "
-    "across around approximately nearly almost roughly whether although though yet".split()
+    "across around approximately nearly almost roughly whether although though yet within among via upon "
+    "onto toward towards again rather instead".split()
 )
 _NUMBER_WORDS = frozenset(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
@@ -71,6 +92,10 @@ NEGATION_CUES = frozenset("not no never none nobody nothing neither nor without 
 _NP_CUES = frozenset({"no", "without"})  # negate the noun phrase that follows
 _LONG_CUES = frozenset({"none", "nobody", "nothing", "neither"})  # negate what the subject does next
 _NOT_NEGATION = (("not", "only"), ("no", "doubt"))
+_PHRASE_CUES = {
+    ("rather", "than"): "rather than",
+    ("instead", "of"): "instead of",
+}  # "X rather than Y": not Y
 _CLAUSE_END = frozenset(',;:.!?()[]"“”—–')
 _CLAUSE_WORDS = frozenset({"but", "though", "although", "while", "whereas", "yet", "however", "which", "who"})
 _COMPARATIVES = {
@@ -97,7 +122,8 @@ def stem(word: str) -> str:
     if word.endswith("'s"):
         word = word[:-2]
     if word in _IRREGULAR:
-        return _IRREGULAR[word]
+        word = _IRREGULAR[word]
+        return word[:-1] if len(word) > 3 and word.endswith("e") else word
     if len(word) <= 3:
         return word
     if word.endswith(("ies", "ied")) and len(word) > 4:
@@ -115,13 +141,35 @@ def stem(word: str) -> str:
                 word = word[:-1]
             break
     word = _IRREGULAR.get(word, word)
-    if len(word) > 4 and word.endswith("e"):
-        word = word[:-1]
+    if len(word) > 3 and word.endswith("e"):
+        word = word[:-1]  # take/taking -> tak, improve/improved -> improv
     return word
 
 
+# International Nonproprietary Name stems: a word ending like this names a drug ("dupilumab", "ruxolitinib")
+_DRUG_SUFFIXES = (
+    "mab", "nib", "lisib", "sartan", "olol", "statin", "prazole", "conazole", "cycline", "mycin", "cillin",
+    "floxacin", "vir", "dipine", "gliptin", "gliflozin", "parin", "xaban", "gatran", "lukast", "afil",
+    "oxetine", "triptan", "caine", "sone", "olone", "profen", "coxib", "platin", "taxel", "rubicin",
+    "trexate", "formin", "setron", "tidine", "azepam", "oxidil", "pril", "kinra",
+)  # fmt: skip
+
+
+def drug_names(text: str) -> frozenset[str]:
+    """Lowercased words of `text` that are drug names by their INN stem (at least 7 letters)."""
+    return frozenset(
+        t.text
+        for t in tokens(text)
+        if t.text.isalpha() and len(t.text) >= 7 and t.text.endswith(_DRUG_SUFFIXES)
+    )
+
+
+_CLITIC = re.compile(r"'(s|re|ll|ve|d|m)$")
+
+
 def is_content(token: Token) -> bool:
-    return token.text[0].isalpha() and token.text not in STOP and len(token.text) > 1
+    word = _CLITIC.sub("", token.text)  # "what's" is "what"
+    return word[:1].isalpha() and word not in STOP and len(word) > 1
 
 
 def content_terms(text: str) -> list[str]:
@@ -135,8 +183,9 @@ class Negation:
 
     cue: str
     start: int
-    end: int
+    end: int  # of the phrase: the cue and the words it negates
     scope: frozenset[str]
+    phrase: str = ""  # the words of the sentence, "no serious adverse effects"
 
 
 def _is_nt(word: str) -> bool:
@@ -149,9 +198,15 @@ def negations(text: str) -> list[Negation]:
     found: list[Negation] = []
     for i, tok in enumerate(toks):
         word = tok.text
+        following = toks[i + 1].text if i + 1 < len(toks) else ""
+        phrase = _PHRASE_CUES.get((word, following))
+        if phrase is not None:
+            scope, end = _scope(toks[i + 2 :], 5, stop_at_stopword=False)
+            end = max(end, toks[i + 1].end)
+            found.append(Negation(phrase, tok.start, end, scope, text[tok.start : end]))
+            continue
         if not (word in NEGATION_CUES or _is_nt(word)):
             continue
-        following = toks[i + 1].text if i + 1 < len(toks) else ""
         if (word, following) in _NOT_NEGATION or (word == "not" and i > 1 and toks[i - 2].text == "whether"):
             continue
         if word in _NP_CUES:
@@ -160,16 +215,25 @@ def negations(text: str) -> list[Negation]:
             limit, stop_at_stopword = 12, False
         else:
             limit, stop_at_stopword = 5, False
-        scope: list[str] = []
-        for nxt in toks[i + 1 :]:
-            if nxt.text in _CLAUSE_END or nxt.text in _CLAUSE_WORDS or len(scope) >= limit:
-                break
-            if is_content(nxt):
-                scope.append(stem(nxt.text))
-            elif stop_at_stopword and scope and nxt.text.isalpha():
-                break
-        found.append(Negation(word, tok.start, tok.end, frozenset(scope)))
+        scope, end = _scope(toks[i + 1 :], limit, stop_at_stopword)
+        end = max(end, tok.end)
+        found.append(Negation(word, tok.start, end, scope, text[tok.start : end]))
     return found
+
+
+def _scope(following: list[Token], limit: int, stop_at_stopword: bool) -> tuple[frozenset[str], int]:
+    """Stems of the negated words, and where the last of them ends."""
+    scope: list[str] = []
+    end = 0
+    for nxt in following:
+        if nxt.text in _CLAUSE_END or nxt.text in _CLAUSE_WORDS or len(scope) >= limit:
+            break
+        if is_content(nxt):
+            scope.append(stem(nxt.text))
+            end = nxt.end
+        elif stop_at_stopword and scope and nxt.text.isalpha():
+            break
+    return frozenset(scope), end
 
 
 def comparatives(text: str) -> set[tuple[int, str]]:
@@ -237,12 +301,20 @@ def compare(claim: Analysis, source: Analysis) -> Comparison:
     result.conflicts.extend(_negation_conflicts(claim, source))
     for sign, word in sorted(claim.comparatives):
         if (-sign, word) in source.comparatives:
-            said = "less/fewer" if sign > 0 else "more"
+            said, source_said = _comparison(claim.text, sign, word), _comparison(source.text, -sign, word)
             result.conflicts.append(
-                f"comparison reversed: the answer says {'more' if sign > 0 else 'less'} {word}…, "
-                f"the source says {said}"
+                f"comparison reversed: “{said}” in the answer, “{source_said}” in the source"
             )
     return result
+
+
+def _comparison(text: str, sign: int, word: str) -> str:
+    """The words of `text` that make the comparison (sign, word): "more likely"."""
+    toks = tokens(text)
+    for tok, nxt in itertools.pairwise(toks):
+        if _COMPARATIVES.get(tok.text) == sign and is_content(nxt) and stem(nxt.text) == word:
+            return text[tok.start : nxt.end]
+    return word
 
 
 def _position(quantity: Quantity, claim: Analysis, source: Analysis) -> int:
@@ -262,7 +334,8 @@ def _number_reason(claim: Quantity, source: Quantity) -> str:
         "money": "amount",
         "year": "year",
     }.get(claim.kind, "number")
-    if claim.kind == source.kind and claim.number == source.number and claim.unit != source.unit:
+    same_number = claim.kind == source.kind and claim.number == source.number
+    if same_number and claim.unit != source.unit and claim.kind != "frequency":
         what = "unit"
     if claim.kind == source.kind and claim.value == source.value and claim.bound != source.bound:
         what = "bound"
@@ -282,8 +355,7 @@ def _negation_conflicts(claim: Analysis, source: Analysis) -> list[str]:
                 continue
             if key & other.negated:
                 continue  # the other side negates the same thing
-            words = " ".join(sorted(key))
             conflicts.append(
-                f"negation differs: the {side} says “{negation.cue}” ({words}), the {other_name} does not"
+                f"negation differs: the {side} says “{negation.phrase}”, the {other_name} does not"
             )
     return conflicts

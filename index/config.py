@@ -20,6 +20,11 @@ class IndexSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="CLINIC_", extra="ignore", frozen=True)
 
     corpus: list[Path] = Field(default_factory=lambda: [Path("corpus/library")])
+    approved_dir: Path = Field(
+        Path("corpus/approved"),
+        description="clinic-approved answers (*.yaml), reviewed against the library by every build; "
+        "skipped when the directory does not exist",
+    )
     index_dir: Path = Path("var/index")
     embedding_model: str = Field(
         DEFAULT_MODEL,

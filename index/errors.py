@@ -2,7 +2,9 @@
 
     ClinicIndexError
     ├── CorpusError            a corpus file cannot be read or its metadata is invalid
+    │   └── ApprovedAnswerRejected  an approved answer fails its review: names the entry and the sentence
     ├── EmbedderError          the embedding model cannot be loaded
+    ├── UnknownCitation        a review cites a document or chunk id that the library does not have
     └── IndexLoadError         an index directory cannot be used
         ├── IndexNotFound      no index at the given path
         ├── IndexMismatch      the manifest disagrees with what the caller expects (format, model, dimension)
@@ -20,6 +22,18 @@ class ClinicIndexError(Exception):
 
 class CorpusError(ClinicIndexError):
     """A corpus document cannot be read, or its metadata is invalid."""
+
+
+class ApprovedAnswerRejected(CorpusError):
+    """An approved answer has a sentence the library does not support, or cites an unknown document."""
+
+
+class UnknownCitation(ClinicIndexError):
+    """A review names citation ids (document or chunk ids) that are not in the library."""
+
+    def __init__(self, ids: list[str]) -> None:
+        super().__init__(f"unknown citation id(s): {', '.join(repr(i) for i in ids)}")
+        self.ids = ids
 
 
 class EmbedderError(ClinicIndexError):

@@ -8,6 +8,7 @@ Layout of an index directory:
     chunks.jsonl        one chunk a line: id, doc id, [start, end), content hash
     dense.faiss         FAISS inner-product index, row i = chunk i
     bm25.npz, bm25_vocab.json   BM25 weights and vocabulary, row i = chunk i
+    approved.jsonl      one approved answer a line, with the verified evidence of each sentence (may be empty)
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from index.approved import ApprovedEntry
 from index.chunking import Chunk, ChunkSettings
 from index.documents import Document
 from index.errors import IndexCorrupt, IndexMismatch, IndexNotFound
@@ -30,7 +32,14 @@ from index.store import DenseIndex
 
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
-DATA_FILES = ("documents.jsonl", "chunks.jsonl", "dense.faiss", "bm25.npz", "bm25_vocab.json")
+DATA_FILES = (
+    "documents.jsonl",
+    "chunks.jsonl",
+    "dense.faiss",
+    "bm25.npz",
+    "bm25_vocab.json",
+    "approved.jsonl",
+)
 
 
 @dataclass(frozen=True)
@@ -92,6 +101,7 @@ class Library:
     chunks: list[Chunk]
     dense: DenseIndex
     lexical: LexicalIndex
+    approved: list[ApprovedEntry] = field(default_factory=list)  # verified by the build's review
 
     def document_of(self, chunk: Chunk) -> Document:
         return self.documents[chunk.doc_id]
@@ -123,6 +133,9 @@ def save_library(library: Library, directory: Path) -> Manifest:
                 handle.write(json.dumps(record) + "\n")
         library.dense.save(tmp / "dense.faiss")
         library.lexical.save(tmp)
+        with (tmp / "approved.jsonl").open("w", encoding="utf-8") as handle:
+            for entry in library.approved:
+                handle.write(json.dumps(entry.to_record(), ensure_ascii=False) + "\n")
         files = {
             name: {"bytes": (tmp / name).stat().st_size, "sha256": file_digest(tmp / name)}
             for name in DATA_FILES
@@ -181,6 +194,7 @@ def load_library(
                 chunks.append(Chunk(record["id"], record["doc"], record["start"], record["end"], text))
     except (ValueError, KeyError, TypeError) as exc:
         raise IndexCorrupt(f"{directory}: documents.jsonl or chunks.jsonl is inconsistent: {exc!r}") from exc
+    approved = _load_approved(directory, documents)
     dense = DenseIndex.load(directory / "dense.faiss")
     lexical = LexicalIndex.load(directory)
     if dense.dimension != manifest.dimension:
@@ -195,13 +209,32 @@ def load_library(
             f"{directory}: counts disagree: manifest {manifest.chunks} chunks/{manifest.documents} documents, "
             f"chunks.jsonl {len(chunks)}, dense.faiss {len(dense)}, bm25 {len(lexical)}, documents {len(documents)}"
         )
-    return Library(manifest, documents, chunks, dense, lexical)
+    return Library(manifest, documents, chunks, dense, lexical, approved)
+
+
+def _load_approved(directory: Path, documents: dict[str, Document]) -> list[ApprovedEntry]:
+    """Approved answers; every evidence quote must still be its document's text[start:end]."""
+    entries: list[ApprovedEntry] = []
+    try:
+        with (directory / "approved.jsonl").open(encoding="utf-8") as handle:
+            for line in handle:
+                entry = ApprovedEntry.from_record(json.loads(line))
+                for sentence in entry.sentences:
+                    e = sentence.evidence
+                    if documents[e.doc_id].text[e.start : e.end] != e.quote:
+                        raise ValueError(
+                            f"evidence of approved answer {entry.entry_id!r} is not its document's text"
+                        )
+                entries.append(entry)
+    except (ValueError, KeyError, TypeError) as exc:
+        raise IndexCorrupt(f"{directory}: approved.jsonl is inconsistent: {exc!r}") from exc
+    return entries
 
 
 def _check_file(directory: Path, name: str, expected: dict[str, Any] | None) -> None:
     path = directory / name
     if expected is None:
-        raise IndexCorrupt(f"{directory}/{MANIFEST} does not list {name}")
+        raise IndexCorrupt(f"{directory}/{MANIFEST} does not list {name}: rebuild the index")
     if not path.is_file():
         raise IndexCorrupt(f"{path} is missing")
     size = path.stat().st_size

@@ -151,9 +151,9 @@ class _Reader:
             if j is not None:
                 return j
         if w in {"a", "one"} and self.word(i + 1) in _FRACTIONS and self.word(i + 2) != "-":
-            return self.percent(i, i + 2, 100 / _FRACTIONS[self.word(i + 1)], w)
-        if w == "half" and self.word(i + 1) != "-" and self.word(i - 1) not in {"a", "and"}:
-            return self.percent(i, i + 1, 50.0, w)
+            return self.percent(i, i + 2, 100 / _FRACTIONS[self.word(i + 1)])
+        if w == "half" and self.word(i + 1) != "-" and self.word(i - 1) != "a":
+            return self.percent(i, i + 1, 50.0)
         if w in _MONEY and not w.isalpha():
             read = self.number(i + 1)
             if read is not None:
@@ -182,6 +182,10 @@ class _Reader:
                     value += _SMALL.get(nxt, _TENS.get(nxt, 0))
                 elif nxt == "-" and self.word(j - 1) in _TENS and self.word(j + 1) in _SMALL:
                     pass
+                elif (
+                    nxt == "and" and self.word(j - 1) in _SCALES and self.word(j + 1) in _SMALL.keys() | _TENS
+                ):
+                    pass  # "one hundred and five"
                 elif nxt == "hundred":
                     value = max(value, 1) * 100
                 elif nxt in _SCALES and nxt != "dozen":
@@ -211,7 +215,7 @@ class _Reader:
     def after_number(self, i: int, value: float, j: int) -> int:
         w = self.word(j)
         if w in _FRACTIONS and value <= 10 and self.word(j + 1) != "-":
-            return self.percent(i, j + 1, value * 100 / _FRACTIONS[w], self.word(i))
+            return self.percent(i, j + 1, value * 100 / _FRACTIONS[w])
         # a range: "3 to 6 months", "three-to-six months", "between 2 and 4 weeks"
         k = None
         if w == "-" and self.word(j + 1) == "to" and self.word(j + 2) == "-":
@@ -234,7 +238,7 @@ class _Reader:
         if k is not None:
             k += 1 if self.word(k) in {"the", "every", "each"} else 0
             second = self.number(k)
-            if second is not None and 0 < second[0] and value <= second[0] and not self.year_like(k):
+            if second is not None and second[0] > 0 and value <= second[0] and not self.year_like(k):
                 about = self.about(second[1])
                 last = second[1] - 1
                 self.add("percent", value / second[0] * 100, value / second[0] * 100, "%", i, last + 1, about)
@@ -305,7 +309,7 @@ class _Reader:
         about = self.about(end + 1) if kind == "percent" and self.word(end) == "of" else frozenset()
         self.add(kind, value * factor, value, name, start, end, about)
 
-    def percent(self, start: int, end: int, value: float, number_word: str) -> int:
+    def percent(self, start: int, end: int, value: float) -> int:
         about = self.about(end + 1) if self.word(end) == "of" else frozenset()
         return self.add("percent", value, value, "%", start, end, about)
 

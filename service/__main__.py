@@ -35,7 +35,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--index", type=Path, help="index directory (default: CLINIC_INDEX_DIR)")
-    parser.add_argument("--workers", type=int, default=1, help="worker processes (they share the FAISS index)")
+    parser.add_argument(
+        "--workers", type=int, default=1, help="worker processes (they share the FAISS index)"
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     try:

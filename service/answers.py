@@ -1,18 +1,27 @@
-"""Question -> answer: triage first, then retrieval, then a template. No medical text is generated here.
+"""Question -> answer: triage first, then approved answers, then retrieval, then a template. Nothing generated.
 
 The only medical words a patient sees are verbatim passages of approved documents, each with a citation
-whose `quote` equals `document.text[start:end]`.
+whose `quote` equals `document.text[start:end]`, or the sentences of a clinic-approved answer that the
+index build verified sentence by sentence against such passages (served with those passages as citations).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import threading
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+import numpy as np
+
+from index.approved import ApprovedEntry, Evidence
+from index.claims import analyse, compare, drug_names
 from index.documents import Document
+from index.embedder import Embedder
 from index.retriever import Hit, Retriever
+from index.review import Reviewer
 from service.config import Settings
 from service.templates import Templates
 from service.triage import Triage, TriageKind, TriageResult
@@ -56,6 +65,8 @@ class Answer:
     emergency_number: str | None = None
     triage_category: str | None = None
     available: bool = True  # False: the library is not loaded and this is the safe fallback
+    approved: bool = False  # a clinic-approved answer, verified against its citations by the index build
+    approved_id: str | None = None
 
     @property
     def doc_ids(self) -> list[str]:
@@ -81,6 +92,86 @@ def citation_from_hit(n: int, hit: Hit) -> Citation:
     )
 
 
+def citation_from_evidence(n: int, evidence: Evidence, document: Document) -> Citation:
+    meta = document.metadata()
+    return Citation(
+        n=n,
+        doc_id=document.doc_id,
+        chunk_id=evidence.chunk_id,
+        title=document.title,
+        publisher=document.publisher,
+        url=document.url,
+        published=meta["published"],
+        reviewed=meta["reviewed"],
+        quote=document.text[evidence.start : evidence.end],
+        start=evidence.start,
+        end=evidence.end,
+        score=evidence.score,
+    )
+
+
+@dataclass(frozen=True)
+class ApprovedMatch:
+    entry: ApprovedEntry
+    variant: str
+    cosine: float
+    overlap: float
+
+
+class ApprovedMatcher:
+    """Finds the approved answer whose question variant a patient's question closely matches.
+
+    A match needs all of: cosine >= `threshold`; a Jaccard overlap of content words >= `min_overlap` and at
+    least `min_share` of the question's content words in the variant (a question must not ask for more than
+    the variant: "how is dupilumab taken" is not "what does dupilumab do"); the same drug names; and no
+    number or negation that differs ("does ruxolitinib *not* work", "in 2 weeks").
+    """
+
+    def __init__(
+        self,
+        entries: list[ApprovedEntry],
+        embedder: Embedder,
+        threshold: float,
+        min_overlap: float = 0.34,
+        min_share: float = 0.6,
+    ) -> None:
+        self.embedder = embedder
+        self.threshold = threshold
+        self.min_overlap = min_overlap
+        self.min_share = min_share
+        self.variants = [(entry, question) for entry in entries for question in entry.questions]
+        texts = [question for _, question in self.variants]
+        self.vectors = embedder.embed(texts) if texts else np.zeros((0, embedder.dimension), dtype=np.float32)
+        self.analyses = [analyse(text) for text in texts]
+
+    def match(
+        self, question: str, keep: Callable[[ApprovedEntry], bool] | None = None
+    ) -> ApprovedMatch | None:
+        if not self.variants:
+            return None
+        cosines = self.vectors @ self.embedder.embed([question])[0]
+        asked = analyse(question)
+        for i in np.argsort(-cosines, kind="stable"):
+            cosine = float(cosines[i])
+            if cosine < self.threshold:
+                return None
+            (entry, variant), known = self.variants[int(i)], self.analyses[int(i)]
+            union = asked.terms | known.terms
+            overlap = len(asked.terms & known.terms) / len(union) if union else 0.0
+            share = len(asked.terms & known.terms) / len(asked.terms) if asked.terms else 0.0
+            if overlap < self.min_overlap or share < self.min_share:
+                continue
+            if drug_names(question) != drug_names(variant):
+                continue
+            check = compare(asked, known)
+            if check.conflicts or check.unmatched or compare(known, asked).conflicts:
+                continue
+            if keep is not None and not keep(entry):
+                continue
+            return ApprovedMatch(entry, variant, cosine, overlap)
+        return None
+
+
 class AnswerComposer:
     """Composes answers from a triage, a retriever (None while the index is not loaded) and templates."""
 
@@ -90,8 +181,36 @@ class AnswerComposer:
         self.settings = settings
         self.triage = triage
         self.templates = templates
+        self._lock = threading.Lock()
+        self._reviewer: Reviewer | None = None
+        self.approved: ApprovedMatcher | None = None
         self.retriever = retriever
         self.disclaimer = self._render_disclaimer()
+
+    @property
+    def retriever(self) -> Retriever | None:
+        return self._retriever
+
+    @retriever.setter
+    def retriever(self, retriever: Retriever | None) -> None:
+        """Setting the retriever (at start-up) also embeds the question variants of the approved answers."""
+        self._retriever = retriever
+        with self._lock:
+            self._reviewer = None
+        entries = retriever.library.approved if retriever is not None else []
+        self.approved = (
+            ApprovedMatcher(entries, retriever.embedder, self.settings.approved_match_threshold)
+            if retriever is not None and entries
+            else None
+        )
+
+    @property
+    def reviewer(self) -> Reviewer | None:
+        """The review engine over the current library (built on first use; None while it is not loaded)."""
+        with self._lock:
+            if self._reviewer is None and self._retriever is not None:
+                self._reviewer = Reviewer(self._retriever, keep=self._keep)
+            return self._reviewer
 
     def _render_disclaimer(self) -> str:
         template = self.templates.env.get_template("_disclaimer.txt.j2")
@@ -117,12 +236,41 @@ class AnswerComposer:
             return self._render("personal_advice", question, request_id, verdict=verdict, related=related)
         if self.retriever is None:
             return self.unavailable(request_id)
+        match = self.approved.match(question, self._entry_current) if self.approved is not None else None
+        if match is not None:
+            return self._approved_answer(match, question, request_id)
         hits = self.retriever.search(question, self.settings.max_passages * 3, keep=self._keep)
         passages = self._passages(hits)
         if not passages:
             return self._render("no_answer", question, request_id)
         citations = [citation_from_hit(n, hit) for n, hit in enumerate(passages, start=1)]
         return self._render("answer", question, request_id, citations=citations)
+
+    def _entry_current(self, entry: ApprovedEntry) -> bool:
+        """An approved answer is served only while every document it quotes is in the library and not expired."""
+        documents = self.retriever.library.documents if self.retriever is not None else {}
+        return all(
+            s.evidence.doc_id in documents and self._keep(documents[s.evidence.doc_id])
+            for s in entry.sentences
+        )
+
+    def _approved_answer(self, match: ApprovedMatch, question: str, request_id: str) -> Answer:
+        assert self.retriever is not None
+        documents = self.retriever.library.documents
+        numbers: dict[tuple[str, int, int], int] = {}
+        citations: list[Citation] = []
+        sentences = []
+        for sentence in match.entry.sentences:
+            e = sentence.evidence
+            key = (e.doc_id, e.start, e.end)
+            if key not in numbers:
+                numbers[key] = len(citations) + 1
+                citations.append(citation_from_evidence(numbers[key], e, documents[e.doc_id]))
+            sentences.append({"text": sentence.text, "n": numbers[key]})
+        approved = {"id": match.entry.entry_id, "sentences": sentences}
+        answer = self._render("approved", question, request_id, citations=citations, approved=approved)
+        answer.approved, answer.approved_id = True, match.entry.entry_id
+        return answer
 
     def unavailable(self, request_id: str) -> Answer:
         """The safe reply while the library is not loaded: still gives the emergency number."""
@@ -169,6 +317,7 @@ class AnswerComposer:
         verdict: TriageResult | None = None,
         citations: list[Citation] | None = None,
         related: list[RelatedDocument] | None = None,
+        approved: dict[str, Any] | None = None,
     ) -> Answer:
         citations = citations or []
         related = related or []
@@ -178,9 +327,11 @@ class AnswerComposer:
             "citations": citations,
             "related": related,
             "self_harm": bool(verdict and verdict.is_self_harm),
+            "approved": approved,
         }
         text, html = self.templates.render(kind, **context)
-        answer_type: AnswerType = "no_answer" if kind == "unavailable" else kind  # type: ignore[assignment]
+        types = {"unavailable": "no_answer", "approved": "answer"}
+        answer_type: AnswerType = types.get(kind, kind)  # type: ignore[assignment]
         return Answer(
             type=answer_type,
             text=text,

@@ -18,7 +18,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from index.embedder import Embedder
 from service.config import Settings
 from service.errors import ServiceError
-from service.routes import ask, docs, health, staff
+from service.routes import ask, docs, health, review, staff
 from service.runtime import load_runtime
 
 log = logging.getLogger("clinic.service")
@@ -29,7 +29,9 @@ CONTENT_SECURITY_POLICY = (
     "font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
 # Swagger UI sets style attributes from its script; only the docs page allows that.
-DOCS_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
+DOCS_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.replace(
+    "style-src 'self'", "style-src 'self' 'unsafe-inline'"
+)
 
 
 def create_app(settings: Settings | None = None, *, embedder: Embedder | None = None) -> FastAPI:
@@ -71,6 +73,7 @@ def create_app(settings: Settings | None = None, *, embedder: Embedder | None = 
     app.include_router(docs.router)
     app.include_router(ask.router, prefix="/api/v1")
     app.include_router(staff.router, prefix="/api/v1")
+    app.include_router(review.router, prefix="/api/v1")
     try:
         from service.routes import pages
     except ImportError:  # the pages router is optional until the widget lands

@@ -48,6 +48,14 @@ class Settings(IndexSettings):
     )
     max_passages: int = Field(3, ge=1, le=3)
     answer_cache_entries: int = Field(2048, ge=0, le=1_000_000, description="LRU cache of answers; 0: off")
+    approved_match_threshold: float = Field(
+        0.9,
+        ge=0.0,
+        le=1.0,
+        description="cosine between a question and an approved answer's question variant needed to serve that "
+        "approved answer (content words must overlap too). Seed calibration: close rewordings 0.93+, "
+        "different questions about the same drug up to 0.87",
+    )
     allowed_origins: list[str] = Field(default_factory=list, description="CORS origins allowed to call /api")
     prompts_dir: Path = Path(__file__).resolve().parent.parent / "prompts"
     triage_phrases: Path | None = None

@@ -43,3 +43,15 @@ class NotAuthenticated(ServiceError):
 class NotReady(ServiceError):
     status_code = 503
     code = "not_ready"
+
+
+class InvalidAnswer(InvalidQuestion):
+    code = "invalid_answer"
+
+
+class AnswerTooLong(QuestionTooLong):
+    code = "answer_too_long"
+
+
+class UnknownCitationId(InvalidQuestion):
+    code = "unknown_citation"

@@ -46,6 +46,12 @@ class AskResponse(BaseModel):
     request_id: str
     emergency_number: str | None
     available: bool = Field(True, description="False when the library is not loaded (503)")
+    approved: bool = Field(
+        False,
+        description="True: a clinic-approved answer whose every sentence the index build verified against the "
+        "cited passages (type stays 'answer')",
+    )
+    approved_id: str | None = Field(None, description="id of the approved answer, when `approved`")
 
 
 class DocumentOut(BaseModel):
@@ -84,3 +90,50 @@ class SearchResult(BaseModel):
 class SearchResponse(BaseModel):
     query_terms: list[str]
     results: list[SearchResult]
+
+
+MAX_REVIEW_CHARS = 5000
+MAX_REVIEW_CITATIONS = 50
+
+
+class ReviewRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    answer: str = Field(description=f"The answer to check, at most {MAX_REVIEW_CHARS} characters")
+    citations: list[str] | None = Field(
+        None,
+        max_length=MAX_REVIEW_CITATIONS,
+        description="Document ids or chunk ids the answer cites: evidence is searched only in their documents. "
+        "Without citations, the whole library is searched.",
+    )
+
+
+class EvidenceOut(BaseModel):
+    doc_id: str
+    chunk_id: str
+    quote: str = Field(description="Exactly the document's cleaned text [start:end]")
+    start: int
+    end: int
+
+
+class ReviewedSentence(BaseModel):
+    text: str = Field(description="One sentence (claim) of the answer")
+    verdict: Literal["supported", "unsupported", "mismatch"] = Field(
+        description="supported: a passage says this; unsupported: no passage says this; mismatch: a passage "
+        "covers the point but a number, unit, duration, dose, frequency, negation or comparison differs"
+    )
+    reason: str = Field(description="A short explanation, e.g. 'number differs: 90% in the answer, ...'")
+    evidence: EvidenceOut | None = Field(
+        description="The supporting (or contradicting) passage; null if none"
+    )
+
+
+class ReviewSummary(BaseModel):
+    supported: int
+    unsupported: int
+    mismatch: int
+    total: int
+
+
+class ReviewResponse(BaseModel):
+    sentences: list[ReviewedSentence]
+    summary: ReviewSummary

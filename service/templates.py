@@ -12,7 +12,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
 
-ANSWER_TYPES = ("answer", "no_answer", "personal_advice", "emergency", "unavailable")
+ANSWER_TYPES = ("answer", "approved", "no_answer", "personal_advice", "emergency", "unavailable")
 
 
 class TemplateSetError(Exception):

@@ -14,7 +14,6 @@ from service.config import Settings
 from service.templates import Templates
 from service.triage import Triage
 
-
 IN_LIBRARY = [
     "can an eczema drug make hair grow back",
     "does ruxolitinib work for alopecia areata",

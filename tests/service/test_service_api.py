@@ -93,7 +93,8 @@ def test_emergency_opens_with_the_number_and_has_no_passages(client: TestClient)
     assert status == 200
     assert body["type"] == "emergency"
     assert body["text"].startswith("Call 911 now.")
-    assert body["citations"] == [] and body["related_documents"] == []
+    assert body["citations"] == []
+    assert body["related_documents"] == []
     assert "988" not in body["text"]
 
 
@@ -123,7 +124,9 @@ def test_html_escapes_question_and_passages(client: TestClient) -> None:
         ({"question": "hair", "name": "extra field"}, 422, "validation_error"),
     ],
 )
-def test_bad_questions_get_json_errors(client: TestClient, payload: dict[str, Any], status: int, code: str) -> None:
+def test_bad_questions_get_json_errors(
+    client: TestClient, payload: dict[str, Any], status: int, code: str
+) -> None:
     response = client.post("/api/v1/ask", json=payload)
     assert response.status_code == status
     assert response.json()["error"]["code"] == code
@@ -131,7 +134,9 @@ def test_bad_questions_get_json_errors(client: TestClient, payload: dict[str, An
 
 
 def test_invalid_json_is_422(client: TestClient) -> None:
-    response = client.post("/api/v1/ask", content=b'{"question": ', headers={"Content-Type": "application/json"})
+    response = client.post(
+        "/api/v1/ask", content=b'{"question": ', headers={"Content-Type": "application/json"}
+    )
     assert response.status_code == 422
     assert response.json()["error"]["code"] == "validation_error"
 
@@ -150,7 +155,9 @@ def test_staff_endpoints_need_the_token(client: TestClient) -> None:
 
 
 def test_search_ranks_and_highlights(client: TestClient, staff_headers: dict[str, str]) -> None:
-    body = client.get("/api/v1/search", params={"q": "ruxolitinib twice a day", "k": 3}, headers=staff_headers).json()
+    body = client.get(
+        "/api/v1/search", params={"q": "ruxolitinib twice a day", "k": 3}, headers=staff_headers
+    ).json()
     assert [r["rank"] for r in body["results"]] == [1, 2, 3]
     top = body["results"][0]
     assert top["doc_id"] == "ruxolitinib-pilot-belgravia"
@@ -164,7 +171,9 @@ def test_search_ranks_and_highlights(client: TestClient, staff_headers: dict[str
 
 def test_search_validates_input(client: TestClient, staff_headers: dict[str, str]) -> None:
     assert client.get("/api/v1/search", params={"q": " "}, headers=staff_headers).status_code == 422
-    assert client.get("/api/v1/search", params={"q": "hair", "k": 0}, headers=staff_headers).status_code == 422
+    assert (
+        client.get("/api/v1/search", params={"q": "hair", "k": 0}, headers=staff_headers).status_code == 422
+    )
     assert client.get("/api/v1/search", headers=staff_headers).status_code == 422
 
 
@@ -181,5 +190,6 @@ def test_documents_endpoint(client: TestClient, staff_headers: dict[str, str]) -
 def test_security_headers(client: TestClient) -> None:
     response = client.get("/healthz")
     csp = response.headers["Content-Security-Policy"]
-    assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+    assert "script-src 'self'" in csp
+    assert "unsafe-inline" not in csp
     assert response.headers["X-Content-Type-Options"] == "nosniff"

@@ -13,7 +13,9 @@ from service.config import Settings
     ("region", "emergency", "crisis", "urgent"),
     [("US", "911", "988", None), ("uk", "999", "116 123", "111"), ("EU", "112", None, None)],
 )
-def test_region_decides_the_numbers(region: str, emergency: str, crisis: str | None, urgent: str | None) -> None:
+def test_region_decides_the_numbers(
+    region: str, emergency: str, crisis: str | None, urgent: str | None
+) -> None:
     contacts = Settings(region=region).contacts  # type: ignore[arg-type]
     assert (contacts.emergency, contacts.crisis_line, contacts.urgent_advice) == (emergency, crisis, urgent)
 
@@ -23,13 +25,23 @@ def test_environment_prefix(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CLINIC_REGION", "UK")
     monkeypatch.setenv("CLINIC_MAX_QUESTION_CHARS", "500")
     settings = Settings()
-    assert (settings.clinic_name, settings.region, settings.max_question_chars) == ("Hilltop Clinic", "UK", 500)
+    assert (settings.clinic_name, settings.region, settings.max_question_chars) == (
+        "Hilltop Clinic",
+        "UK",
+        500,
+    )
 
 
 @pytest.mark.parametrize(
     ("field", "value"),
-    [("region", "MARS"), ("staff_token", "short"), ("max_question_chars", 0), ("relevance_threshold", 2.0),
-     ("chunk_overlap_tokens", 170), ("embedding_model", "  ")],
+    [
+        ("region", "MARS"),
+        ("staff_token", "short"),
+        ("max_question_chars", 0),
+        ("relevance_threshold", 2.0),
+        ("chunk_overlap_tokens", 170),
+        ("embedding_model", "  "),
+    ],
 )
 def test_invalid_settings_name_the_field(field: str, value: object) -> None:
     with pytest.raises(ValidationError) as caught:

@@ -29,14 +29,17 @@ def test_missing_index_keeps_service_up(
         assert response.status_code == 503
         body = response.json()
         assert body["available"] is False
-        assert "911" in body["text"] and body["citations"] == []
+        assert "911" in body["text"]
+        assert body["citations"] == []
         assert body["disclaimer"] in body["text"]
         # triage needs no index: an emergency is still answered properly
         emergency = client.post("/api/v1/ask", json={"question": "I think I took an overdose of my tablets"})
         assert emergency.status_code == 200
         assert emergency.json()["type"] == "emergency"
         search = client.get(
-            "/api/v1/search", params={"q": "hair"}, headers={"Authorization": "Bearer test-staff-token-0123456789abcdef"}
+            "/api/v1/search",
+            params={"q": "hair"},
+            headers={"Authorization": "Bearer test-staff-token-0123456789abcdef"},
         )
         assert search.status_code == 503
         assert search.json()["error"]["code"] == "not_ready"
@@ -44,7 +47,11 @@ def test_missing_index_keeps_service_up(
 
 @pytest.mark.parametrize("victim", ["dense.faiss", "chunks.jsonl", "manifest.json"])
 def test_corrupt_index_reports_the_file(
-    tmp_path: Path, seed_index_dir: Path, real_embedder: Embedder, settings_factory: SettingsFactory, victim: str
+    tmp_path: Path,
+    seed_index_dir: Path,
+    real_embedder: Embedder,
+    settings_factory: SettingsFactory,
+    victim: str,
 ) -> None:
     broken = tmp_path / "index"
     shutil.copytree(seed_index_dir, broken)

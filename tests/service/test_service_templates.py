@@ -13,7 +13,20 @@ from service.config import EMERGENCY_CONTACTS
 from service.templates import ANSWER_TYPES, Templates, TemplateSetError
 
 PROMPTS = Path(__file__).resolve().parents[2] / "prompts"
-CITATION = Citation(1, "doc", "chunk", "A <b>title</b>", None, None, None, None, "A quote with <script>x</script>.", 0, 10, 0.9)
+CITATION = Citation(
+    1,
+    "doc",
+    "chunk",
+    "A <b>title</b>",
+    None,
+    None,
+    None,
+    None,
+    "A quote with <script>x</script>.",
+    0,
+    10,
+    0.9,
+)
 RELATED = RelatedDocument("doc", "Leaflet", "Publisher", "https://example.org/leaflet")
 # Words that would make a template sentence a medical claim of its own. Passages may say these; templates not.
 MEDICAL_CLAIM = re.compile(
@@ -51,8 +64,10 @@ def test_every_template_renders_in_both_variants(templates: Templates, kind: str
     for context in contexts():
         text, html = templates.render(kind, **context)
         contacts = context["contacts"]
-        assert contacts.emergency in text and contacts.emergency in html  # type: ignore[attr-defined]
-        assert "not medical advice" in text and "not medical advice" in html
+        assert contacts.emergency in text
+        assert contacts.emergency in html
+        assert "not medical advice" in text
+        assert "not medical advice" in html
         assert "<script>" not in html
 
 
@@ -68,7 +83,8 @@ def test_emergency_opens_with_the_number_and_adds_the_crisis_line(templates: Tem
 def test_unknown_metadata_is_shown_as_unknown(templates: Templates) -> None:
     context = contexts()[0]
     text, html = templates.render("answer", **context)
-    assert "Date unknown" in text and "Publisher unknown" in text
+    assert "Date unknown" in text
+    assert "Publisher unknown" in text
     assert "Date unknown" in html
 
 

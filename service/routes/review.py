@@ -1,0 +1,80 @@
+"""POST /api/v1/review (staff): check an answer sentence by sentence against the library.
+
+Each sentence gets a verdict (supported, unsupported, mismatch), a short reason and, when a passage was
+found, the evidence quote with its offsets in the document's cleaned text. The engine (`index.review`) is
+deterministic and generates nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+from fastapi.concurrency import run_in_threadpool
+
+from index.errors import UnknownCitation
+from index.review import Review, Reviewer
+from service.dependencies import RuntimeDep, StaffDep
+from service.errors import AnswerTooLong, InvalidAnswer, NotReady, UnknownCitationId
+from service.schemas import (
+    MAX_REVIEW_CHARS,
+    EvidenceOut,
+    ReviewedSentence,
+    ReviewRequest,
+    ReviewResponse,
+    ReviewSummary,
+)
+
+router = APIRouter(tags=["staff"], dependencies=[StaffDep])
+
+
+_RESPONSES: dict[int | str, dict[str, Any]] = {
+    401: {"description": "missing or invalid staff token"},
+    413: {"description": f"answer over {MAX_REVIEW_CHARS} characters"},
+    422: {"description": "empty answer, unknown citation id (named in the message) or bad JSON"},
+    503: {"description": "library not loaded"},
+}
+
+
+def _response(review: Review) -> ReviewResponse:
+    sentences = [
+        ReviewedSentence(
+            text=s.text,
+            verdict=s.verdict,
+            reason=s.reason,
+            evidence=EvidenceOut(
+                doc_id=s.evidence.doc_id,
+                chunk_id=s.evidence.chunk_id,
+                quote=s.evidence.quote,
+                start=s.evidence.start,
+                end=s.evidence.end,
+            )
+            if s.evidence is not None
+            else None,
+        )
+        for s in review.sentences
+    ]
+    return ReviewResponse(sentences=sentences, summary=ReviewSummary(**review.summary))
+
+
+def _check(reviewer: Reviewer, answer: str, citations: list[str] | None) -> Review:
+    return reviewer.review(answer, citations)
+
+
+@router.post("/review", response_model=ReviewResponse, responses=_RESPONSES)
+async def review(payload: ReviewRequest, runtime: RuntimeDep) -> ReviewResponse:
+    """Verdict, reason and evidence for every sentence of `answer`."""
+    answer = payload.answer.strip()
+    if not answer:
+        raise InvalidAnswer("answer must not be empty")
+    if len(answer) > MAX_REVIEW_CHARS:
+        raise AnswerTooLong(f"answer is over {MAX_REVIEW_CHARS} characters")
+    reviewer = runtime.composer.reviewer if runtime.ready else None
+    if reviewer is None:
+        raise NotReady(f"the library is not loaded: {runtime.problem or 'loading'}")
+    citations = [c.strip() for c in payload.citations or [] if c.strip()] or None
+    try:
+        reviewer.resolve(citations)  # fail fast, before any model work
+    except UnknownCitation as exc:
+        raise UnknownCitationId(f"unknown citation id(s) {exc.ids}: not a document or chunk id") from exc
+    return _response(await run_in_threadpool(_check, reviewer, answer, citations))

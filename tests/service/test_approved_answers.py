@@ -1,0 +1,190 @@
+"""Approved answers on /api/v1/ask: served for close variants of their questions, never before triage."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from fastapi.testclient import TestClient
+
+from index.approved import load_approved
+from index.build import build_index
+from index.chunking import ChunkSettings
+from index.embedder import Embedder
+from index.library import Library, load_library
+from index.retriever import Retriever
+from service.answers import AnswerComposer
+from service.app import create_app
+from service.config import Settings
+from service.templates import Templates
+from service.triage import Triage
+
+APPROVED_DIR = Path(__file__).resolve().parents[2] / "corpus" / "approved"
+ASK = "/api/v1/ask"
+# rewordings of an entry's question variants -> the entry that must answer them
+CLOSE = {
+    "what is dupilumab": "what-is-dupilumab",
+    "What's dupilumab?": "what-is-dupilumab",
+    "can dupilumab make my hair grow back": "dupilumab-hair-regrowth-case",
+    "can an eczema medicine make hair grow back?": "dupilumab-hair-regrowth-case",
+    "does ruxolitinib work for alopecia areata": "ruxolitinib-trial-results",
+    "what were the ruxolitinib trial results": "ruxolitinib-trial-results",
+    "what side effects do JAK inhibitors have": "jak-inhibitor-side-effects",
+    "does tofacitinib work for alopecia": "tofacitinib-results",
+    "what is alopecia areata?": "what-is-alopecia-areata",
+    "Is dupilumab a good option for alopecia totalis?": "dupilumab-advanced-alopecia",
+    "how often did patients take ruxolitinib": "ruxolitinib-how-taken",
+}
+# questions about the same things that the approved answers do not answer
+DIFFERENT = [
+    "what is ruxolitinib",
+    "what is alopecia totalis",
+    "how is dupilumab taken",
+    "how many patients were in the ruxolitinib trial",
+    "does ruxolitinib not work for alopecia",
+    "does dupilumab cause alopecia areata",
+    "what are the side effects of dupilumab",
+    "does biotin work for alopecia areata",
+    "can an eczema drug cause hair loss",
+]
+
+
+@pytest.fixture(scope="module")
+def approved_index(
+    tmp_path_factory: pytest.TempPathFactory,
+    seed_index_dir: Path,
+    real_embedder: Embedder,
+    seed_corpus_dir: Path,
+) -> Path:
+    out = tmp_path_factory.mktemp("approved-index") / "index"
+    shutil.copytree(seed_index_dir, out)  # reuses its embeddings: the build only reviews the approved answers
+    report = build_index([seed_corpus_dir], out, real_embedder, ChunkSettings(), approved_dir=APPROVED_DIR)
+    assert report.embedded == 0
+    return out
+
+
+@pytest.fixture(scope="module")
+def approved_library(approved_index: Path) -> Library:
+    return load_library(approved_index)
+
+
+@pytest.fixture(scope="module")
+def approved_client(approved_index: Path, real_embedder: Embedder) -> Iterator[TestClient]:
+    settings = Settings(
+        index_dir=approved_index, clinic_name="Riverside Dermatology Demo", answer_cache_entries=0
+    )
+    with TestClient(create_app(settings, embedder=real_embedder)) as client:
+        yield client
+
+
+def ask(client: TestClient, question: str) -> Any:
+    response = client.post(ASK, json={"question": question})
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def test_every_seed_entry_is_published_with_evidence(approved_library: Library) -> None:
+    entries = load_approved(APPROVED_DIR)
+    assert [e.entry_id for e in approved_library.approved] == [e.entry_id for e in entries]
+    for entry in approved_library.approved:
+        assert len(entry.sentences) >= 2
+        for sentence in entry.sentences:
+            e = sentence.evidence
+            assert e.doc_id in entry.citations
+            assert approved_library.documents[e.doc_id].text[e.start : e.end] == e.quote
+
+
+@pytest.mark.parametrize(("question", "entry_id"), sorted(CLOSE.items()))
+def test_a_close_variant_gets_the_approved_answer(
+    approved_client: TestClient, approved_library: Library, question: str, entry_id: str
+) -> None:
+    body = ask(approved_client, question)
+    assert (body["type"], body["approved"], body["approved_id"]) == ("answer", True, entry_id)
+    entry = next(e for e in approved_library.approved if e.entry_id == entry_id)
+    for sentence in entry.sentences:
+        assert sentence.text in body["text"]
+    assert f'data-approved-id="{entry_id}"' in body["html"]
+    assert body["citations"]
+    assert [c["n"] for c in body["citations"]] == list(range(1, len(body["citations"]) + 1))
+    for citation in body["citations"]:
+        document = approved_library.documents[citation["doc_id"]]
+        assert document.text[citation["start"] : citation["end"]] == citation["quote"]
+        assert citation["title"] == document.title
+    assert "not medical advice" in body["disclaimer"]
+
+
+@pytest.mark.parametrize("question", DIFFERENT)
+def test_a_different_question_gets_passages(approved_client: TestClient, question: str) -> None:
+    body = ask(approved_client, question)
+    assert body["approved"] is False
+    assert body["approved_id"] is None
+    assert body["type"] in {"answer", "no_answer", "personal_advice"}
+
+
+def test_an_unrelated_question_gets_no_approved_answer(approved_client: TestClient) -> None:
+    body = ask(approved_client, "what is the capital of France")
+    assert (body["type"], body["approved"]) == ("no_answer", False)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What are the side effects of JAK inhibitors? My throat is swelling and I cannot breathe",
+        "What is dupilumab? I want to kill myself",
+        "Can dupilumab make hair grow back? I have chest pain",
+    ],
+)
+def test_triage_comes_first(approved_client: TestClient, question: str) -> None:
+    body = ask(approved_client, question)
+    assert (body["type"], body["approved"]) == ("emergency", False)
+    assert body["citations"] == []
+
+
+def test_a_personal_question_gets_no_approved_answer(approved_client: TestClient) -> None:
+    body = ask(approved_client, "Should I take dupilumab to make my hair grow back?")
+    assert (body["type"], body["approved"]) == ("personal_advice", False)
+
+
+def test_threshold_calibration(
+    approved_library: Library, real_embedder: Embedder, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Close rewordings score well above the threshold; different questions score below it or fail the rules."""
+    threshold = Settings().approved_match_threshold
+    variants = [q for e in approved_library.approved for q in e.questions]
+    vectors = real_embedder.embed(variants)
+
+    def best(question: str) -> float:
+        return float(np.max(vectors @ real_embedder.embed([question])[0]))
+
+    close = [best(q) for q in CLOSE]
+    different = [best(q) for q in DIFFERENT]
+    with capsys.disabled():
+        print(
+            f"\napproved match: close rewordings {min(close):.3f}..{max(close):.3f}, different questions "
+            f"{min(different):.3f}..{max(different):.3f} (those above are refused by the word rules), "
+            f"threshold {threshold}"
+        )
+    assert min(close) >= threshold
+
+
+def test_an_expired_source_stops_the_approved_answer(
+    approved_library: Library, real_embedder: Embedder
+) -> None:
+    settings = Settings(clinic_name="Demo Clinic")
+    composer = AnswerComposer(settings, Triage.from_file(), Templates(settings.prompts_dir), None)
+    question = "can dupilumab make my hair grow back"
+    composer.retriever = Retriever(approved_library, real_embedder)
+    assert composer.answer(question).approved
+    documents = dict(approved_library.documents)
+    mgh = "dupilumab-case-report-mgh"
+    documents[mgh] = dataclasses.replace(documents[mgh], review_due=dt.date.today() - dt.timedelta(days=1))
+    composer.retriever = Retriever(dataclasses.replace(approved_library, documents=documents), real_embedder)
+    answer = composer.answer(question)
+    assert not answer.approved
+    assert mgh not in answer.doc_ids
