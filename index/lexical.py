@@ -206,6 +206,9 @@ class LexicalIndex:
     def __len__(self) -> int:
         return int(self._weights.shape[0])
 
+    def term_id(self, term: str) -> int | None:
+        return self._vocabulary.get(term)
+
     def scores(self, query: str) -> npt.NDArray[np.float32]:
         """BM25 score of every document for `query` (zeros when no term is known)."""
         ids = [self._vocabulary[t] for t in tokenize(query) if t in self._vocabulary]
@@ -213,9 +216,19 @@ class LexicalIndex:
             return np.zeros(len(self), dtype=np.float32)
         return np.asarray(self._weights[:, ids].sum(axis=1), dtype=np.float32).ravel()
 
+    def presence(self, term_ids: list[int], rows: npt.NDArray[np.int64]) -> npt.NDArray[np.bool_]:
+        """(len(rows), len(term_ids)): whether each of those documents contains each term."""
+        if not term_ids or len(rows) == 0:
+            return np.zeros((len(rows), len(term_ids)), dtype=bool)
+        return np.asarray(self._weights[:, term_ids][rows].toarray() > 0)
+
     def search(self, query: str, k: int) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.int64]]:
         """Top-k (scores, row ids) with a positive score, best first."""
-        scores = self.scores(query)
+        return self.top(self.scores(query), k)
+
+    @staticmethod
+    def top(scores: npt.NDArray[np.float32], k: int) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.int64]]:
+        """Top-k (scores, row ids) of precomputed scores, positive ones only, best first."""
         positive = np.flatnonzero(scores > 0)
         if len(positive) > k:
             positive = positive[np.argpartition(-scores[positive], k - 1)[:k]]

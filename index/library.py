@@ -178,8 +178,11 @@ def load_library(
         raise IndexMismatch(
             f"{directory}: index dimension {manifest.dimension} but the model gives {expected_dimension}"
         )
+    # approved.jsonl arrived in a later build: an index made before it simply has no approved answers
+    has_approved = "approved.jsonl" in manifest.files
     for name in DATA_FILES:
-        _check_file(directory, name, manifest.files.get(name))
+        if name != "approved.jsonl" or has_approved:
+            _check_file(directory, name, manifest.files.get(name))
     documents: dict[str, Document] = {}
     try:
         with (directory / "documents.jsonl").open(encoding="utf-8") as handle:
@@ -194,7 +197,7 @@ def load_library(
                 chunks.append(Chunk(record["id"], record["doc"], record["start"], record["end"], text))
     except (ValueError, KeyError, TypeError) as exc:
         raise IndexCorrupt(f"{directory}: documents.jsonl or chunks.jsonl is inconsistent: {exc!r}") from exc
-    approved = _load_approved(directory, documents)
+    approved = _load_approved(directory, documents) if has_approved else []
     dense = DenseIndex.load(directory / "dense.faiss")
     lexical = LexicalIndex.load(directory)
     if dense.dimension != manifest.dimension:

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
 from index.chunking import Chunk
 from index.documents import Document
@@ -75,7 +76,7 @@ class Retriever:
         if allowed is None:
             dense_scores, dense_rows = self.library.dense.search(vector, n)
             dense_ranked = list(zip(dense_rows[0].tolist(), dense_scores[0].tolist(), strict=True))
-            lex_scores, lex_rows = self.library.lexical.search(query, n)
+            lex_scores, lex_rows = self.library.lexical.top(lexical_all, n)
             lexical_ranked = list(zip(lex_rows.tolist(), lex_scores.tolist(), strict=True))
         else:
             rows = np.asarray(allowed, dtype=np.int64)
@@ -105,11 +106,12 @@ class Retriever:
             return []
         rows = np.asarray([row for row, _ in best], dtype=np.int64)
         cosines = self.library.dense.vectors(rows) @ vector[0]
-        query_terms = self._query_terms(query)
+        coverages = self._coverage(query, rows)
         hits = []
-        for (row, fused_score), cosine in zip(best, cosines.tolist(), strict=True):
+        for (row, fused_score), cosine, coverage in zip(
+            best, cosines.tolist(), coverages.tolist(), strict=True
+        ):
             chunk = self.library.chunks[row]
-            coverage = self._coverage(query_terms, chunk.text)
             gate = min(1.0, max(0.0, cosine) / self.fusion.coverage_gate)
             score = max(0.0, cosine, self.fusion.coverage_weight * coverage * gate)
             hits.append(
@@ -136,14 +138,21 @@ class Retriever:
             if keep is None or keep(self.library.document_of(self.library.chunks[row]))
         ]
 
-    def _query_terms(self, query: str) -> dict[str, float]:
-        # a term the library never uses is as rare as it gets, and certainly not in the passage
-        return {term: self._idf.get(term, self._unknown_idf) for term in set(tokenize(query))}
-
-    @staticmethod
-    def _coverage(query_terms: dict[str, float], text: str) -> float:
-        total = sum(query_terms.values())
+    def _coverage(self, query: str, rows: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
+        """Idf-weighted share of the query's terms present in each row's passage (vectorised)."""
+        known: list[int] = []
+        weights: list[float] = []
+        unknown = 0.0
+        for term in set(tokenize(query)):
+            term_id = self.library.lexical.term_id(term)
+            if term_id is None:
+                # a term the library never uses is as rare as it gets, and certainly not in the passage
+                unknown += self._unknown_idf
+            else:
+                known.append(term_id)
+                weights.append(self._idf[term])
+        total = sum(weights) + unknown
         if total <= 0:
-            return 0.0
-        present = set(tokenize(text))
-        return sum(w for term, w in query_terms.items() if term in present) / total
+            return np.zeros(len(rows))
+        present = self.library.lexical.presence(known, rows)
+        return np.asarray(present @ np.asarray(weights, dtype=np.float64) / total, dtype=np.float64)

@@ -23,6 +23,13 @@ DEFAULT_NPROBE = 256  # lists searched per query: recall@10 >= 0.98 in bench/sca
 KINDS = ("auto", "flat", "ivf")
 
 
+def set_search_threads(threads: int) -> None:
+    """OpenMP threads FAISS uses for a search. A service answers one question a request, concurrently: one
+    thread a search avoids OpenMP's spin-waiting when requests compete for the cores."""
+    if threads > 0:
+        faiss.omp_set_num_threads(threads)
+
+
 class DenseIndex:
     """Inner-product search over normalised embeddings: exact (flat) or inverted-file (ivf)."""
 

@@ -47,6 +47,7 @@ class Settings(IndexSettings):
         description="calibrated on the seed library: questions it answers score 0.43+, others 0.08-",
     )
     max_passages: int = Field(3, ge=1, le=3)
+    query_threads: int = Field(1, ge=0, le=64, description="threads per question for the encoder and FAISS")
     answer_cache_entries: int = Field(2048, ge=0, le=1_000_000, description="LRU cache of answers; 0: off")
     approved_match_threshold: float = Field(
         0.9,

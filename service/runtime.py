@@ -14,6 +14,7 @@ from index.embedder import Embedder, load_embedder
 from index.errors import ClinicIndexError
 from index.library import Library, load_library
 from index.retriever import FusionSettings, Retriever
+from index.store import set_search_threads
 from service.answers import Answer, AnswerComposer
 from service.cache import LRUCache
 from service.config import Settings
@@ -47,7 +48,10 @@ def load_runtime(settings: Settings, embedder: Embedder | None = None) -> Runtim
     runtime = Runtime(settings, AnswerComposer(settings, triage, templates, None))
     runtime.answers = LRUCache(settings.answer_cache_entries)
     try:
-        runtime.embedder = embedder or load_embedder(settings)
+        set_search_threads(settings.query_threads)
+        runtime.embedder = embedder or load_embedder(
+            settings.model_copy(update={"torch_threads": settings.query_threads})
+        )
         runtime.library = load_library(
             settings.index_dir,
             expected_model=runtime.embedder.name,

@@ -15,6 +15,7 @@ from fastapi.responses import FileResponse, HTMLResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from service.config import Settings
+from service.schemas import MAX_REVIEW_CHARS
 
 router = APIRouter(include_in_schema=False)
 
@@ -67,7 +68,7 @@ def demo_page(request: Request) -> HTMLResponse:
 @router.get("/staff", response_class=HTMLResponse)
 def staff_page(request: Request) -> HTMLResponse:
     """Public HTML; the data behind it needs the staff token, which the page keeps in memory only."""
-    return _page("staff.html", clinic_name=_settings(request).clinic_name)
+    return _page("staff.html", clinic_name=_settings(request).clinic_name, max_review_chars=MAX_REVIEW_CHARS)
 
 
 @router.api_route("/widget.js", methods=["GET", "HEAD"])

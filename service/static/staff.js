@@ -1,5 +1,5 @@
 /*
- * Staff page: passage search and full-document view over the staff API.
+ * Staff page: passage search, answer review and full-document view over the staff API.
  *
  * The staff token lives in the `token` variable only (never in storage, a cookie or the URL) and is sent
  * as `Authorization: Bearer`. Server strings are inserted as text; highlights are <mark> elements built
@@ -7,7 +7,8 @@
  * points (Python string indices), so text is sliced with Array.from, not with UTF-16 string indices.
  *
  * Routes (location.hash): "#doc=<id>&start=<n>&end=<n>" shows one document with that span highlighted;
- * anything else shows the search view.
+ * anything else shows the search and review sections (and puts focus back on the link that opened the
+ * document, if there was one).
  */
 (function () {
   "use strict";
@@ -55,26 +56,43 @@
     return marks;
   }
 
-  function showError(message) {
-    $("error").textContent = message;
+  const TOKEN_PROBLEM = "Staff token missing or wrong. Enter the staff token above and try again.";
+
+  /** Show `message` in an alert region: the page's (#error) unless another one is given. */
+  function showError(message, target) {
+    (target || $("error")).textContent = message;
   }
 
-  /** GET a staff endpoint; returns the JSON body or null after showing what went wrong. */
-  async function api(path) {
-    showError("");
+  function clearErrors() {
+    $("error").textContent = "";
+    $("review-error").textContent = "";
+  }
+
+  /**
+   * Call a staff endpoint; returns the JSON body or null after showing what went wrong.
+   *
+   * options: `json` (sent as a POST body), `errorTarget` (the alert region for problems; #error by
+   * default) and `failure(status, detail)` (a message for statuses the caller knows better, or "").
+   */
+  async function api(path, options) {
+    const opts = options || {};
+    const target = opts.errorTarget || $("error");
+    clearErrors();
     const headers = { Accept: "application/json" };
     if (token) {
       headers.Authorization = "Bearer " + token;
     }
+    const init = { method: "GET", headers: headers, credentials: "omit", cache: "no-store" };
+    if (opts.json !== undefined) {
+      init.method = "POST";
+      headers["Content-Type"] = "application/json";
+      init.body = JSON.stringify(opts.json);
+    }
     let response;
     try {
-      response = await fetch(path, {
-        headers: headers,
-        credentials: "omit",
-        cache: "no-store",
-      });
+      response = await fetch(path, init);
     } catch (err) {
-      showError("The service could not be reached. Check the connection and try again.");
+      showError("The service could not be reached. Check the connection and try again.", target);
       return null;
     }
     let body = null;
@@ -87,16 +105,23 @@
       return body;
     }
     const detail = body && body.error && typeof body.error.message === "string" ? body.error.message : "";
+    const special = opts.failure ? opts.failure(response.status, detail) : "";
     if (response.status === 401) {
-      showError("Staff token missing or wrong. Enter the staff token above and try again.");
+      showError(TOKEN_PROBLEM, target);
+    } else if (special) {
+      showError(special, target);
     } else if (response.status === 404) {
-      showError("Not found: " + (detail || "this document is not in the library."));
+      showError("Not found: " + (detail || "this document is not in the library."), target);
     } else if (response.status === 503) {
-      showError("The library is not loaded, so nothing can be searched. " + detail);
+      showError("The library is not loaded, so nothing can be searched. " + detail, target);
     } else {
-      showError("The request failed (HTTP " + response.status + "). " + detail);
+      showError("The request failed (HTTP " + response.status + "). " + detail, target);
     }
     return null;
+  }
+
+  function docHref(docId, start, end) {
+    return "#doc=" + encodeURIComponent(docId) + "&start=" + start + "&end=" + end;
   }
 
   function metaItems(list, items) {
@@ -140,7 +165,7 @@
     event.preventDefault();
     adoptToken();
     if (!token) {
-      showError("Staff token missing or wrong. Enter the staff token above and try again.");
+      showError(TOKEN_PROBLEM);
       return;
     }
     route();
@@ -172,7 +197,7 @@
   });
 
   function renderResult(r) {
-    const href = "#doc=" + encodeURIComponent(r.doc_id) + "&start=" + r.start + "&end=" + r.end;
+    const href = docHref(r.doc_id, r.start, r.end);
     const heading = el("h3", { class: "st-result-title" }, [el("a", { href: href }, [r.title])]);
     const badge = expiredBadge(r.expired);
     if (badge) {
@@ -194,7 +219,121 @@
     return el("li", { class: "st-result" }, [heading, meta, passage, open]);
   }
 
+  // ---- answer review -------------------------------------------------------------------------
+
+  const VERDICTS = {
+    supported: { label: "Supported", symbol: "\u2713", evidence: "Supporting passage" },
+    mismatch: { label: "Mismatch", symbol: "!", evidence: "The passage says otherwise" },
+    unsupported: { label: "Unsupported", symbol: "\u2715", evidence: "Closest passage" },
+  };
+  let reviewRun = 0; // only the latest check's answer is shown
+
+  function count(n, one, many) {
+    return n + " " + (n === 1 ? one : many);
+  }
+
+  function reviewSummary(summary) {
+    const total = Number(summary.total) || 0;
+    if (!total) {
+      return "No sentences found to check.";
+    }
+    return (
+      count(total, "sentence", "sentences") +
+      ": " +
+      (Number(summary.supported) || 0) +
+      " supported, " +
+      (Number(summary.mismatch) || 0) +
+      " mismatch, " +
+      (Number(summary.unsupported) || 0) +
+      " unsupported."
+    );
+  }
+
+  $("review-form").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    adoptToken();
+    const answer = $("answer").value.trim();
+    const citations = $("citations")
+      .value.split(/[\s,]+/)
+      .filter((id) => id !== "");
+    const status = $("review-summary");
+    const list = $("review-results");
+    if (!answer) {
+      clearErrors();
+      list.replaceChildren();
+      status.textContent = "Paste an answer to check.";
+      return;
+    }
+    const run = ++reviewRun;
+    status.textContent = "Checking the answer…";
+    list.replaceChildren();
+    const payload = citations.length ? { answer: answer, citations: citations } : { answer: answer };
+    const body = await api("/api/v1/review", {
+      json: payload,
+      errorTarget: $("review-error"),
+      failure: (code, detail) =>
+        code === 413 || code === 422 ? "The answer was not checked: " + (detail || "HTTP " + code) : "",
+    });
+    if (run !== reviewRun) {
+      return;
+    }
+    if (!body || !Array.isArray(body.sentences)) {
+      status.textContent = "";
+      return;
+    }
+    body.sentences.forEach((sentence, i) => list.appendChild(renderSentence(sentence, i)));
+    status.textContent = reviewSummary(body.summary || { total: body.sentences.length });
+  });
+
+  function renderSentence(sentence, i) {
+    const known = Object.prototype.hasOwnProperty.call(VERDICTS, sentence.verdict);
+    const verdict = known ? VERDICTS[sentence.verdict] : { label: String(sentence.verdict), symbol: "?" };
+    const kind = known ? sentence.verdict : "unknown";
+    const badge = el("span", { class: "st-verdict-label" }, [
+      el("span", { "aria-hidden": "true" }, [verdict.symbol + " "]),
+      verdict.label,
+      el("span", { class: "st-visually-hidden" }, [":"]),
+    ]);
+    const item = el("li", { class: "st-verdict st-verdict-" + kind, "data-verdict": kind }, [
+      el("p", { class: "st-sentence" }, [badge, " ", el("span", { class: "st-sentence-text" }, [String(sentence.text)])]),
+      el("p", { class: "st-reason" }, [el("span", { class: "st-reason-label" }, ["Reason: "]), String(sentence.reason)]),
+    ]);
+    const ev = sentence.evidence;
+    if (ev && typeof ev.quote === "string") {
+      const sourceId = "review-source-" + i;
+      item.append(
+        el("p", { class: "st-evidence-label", id: sourceId }, [
+          (verdict.evidence || "Passage") + ", from ",
+          el("code", {}, [String(ev.doc_id)]),
+          ":",
+        ]),
+        el("blockquote", { class: "st-passage st-evidence" }, [ev.quote])
+      );
+      if (Number.isInteger(ev.start) && Number.isInteger(ev.end)) {
+        const link = el("a", { href: docHref(ev.doc_id, ev.start, ev.end), "aria-describedby": sourceId }, [
+          "Show in the document",
+        ]);
+        item.append(el("p", { class: "st-open" }, [link]));
+      }
+    }
+    return item;
+  }
+
   // ---- document view -------------------------------------------------------------------------
+
+  let returnFocus = null; // the link that opened the document view
+
+  document.addEventListener("click", (event) => {
+    const link = event.target instanceof Element ? event.target.closest('a[href^="#doc="]') : null;
+    if (link) {
+      returnFocus = link;
+    }
+  });
+
+  function showTools(visible) {
+    $("search-view").hidden = !visible;
+    $("review-view").hidden = !visible;
+  }
 
   function parseRoute() {
     const params = new URLSearchParams(location.hash.replace(/^#/, ""));
@@ -208,7 +347,7 @@
   }
 
   async function showDocument(target) {
-    $("search-view").hidden = true;
+    showTools(false);
     const view = $("doc-view");
     view.hidden = false;
     $("doc-title").textContent = "Loading the document…";
@@ -255,7 +394,11 @@
       return;
     }
     $("doc-view").hidden = true;
-    $("search-view").hidden = false;
+    showTools(true);
+    if (returnFocus && returnFocus.isConnected) {
+      returnFocus.focus();
+    }
+    returnFocus = null;
   }
 
   window.addEventListener("hashchange", route);
