@@ -44,5 +44,12 @@ lint: $(STAMP)
 bench-index: $(STAMP)
 	$(PY) -m bench.index_build --fresh
 
+eval: $(STAMP)
+	$(PY) -m bench.eval
+
+bench: $(STAMP)
+	$(PY) -m bench.load
+	$(PY) -m bench.peer
+
 clean:
 	rm -rf var .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,242 @@
+"""`make eval`: retrieval quality on the seed library and on MedQuAD, fusion settings, triage confusion matrix.
+
+Prints Markdown tables and writes them with the machine's description to bench/results/eval.json (and
+bench/results/LATEST.md). The MedQuAD part uses the index `make bench-index` builds; without it, or without
+MedQuAD itself, that part is skipped with a message and the rest still runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from bench import medquad as mq
+from bench.machine import MEDQUAD, REPO, describe
+from bench.metrics import paired_bootstrap_ci, reciprocal_ranks
+from bench.report import render_eval, write_result
+from bench.searching import MODE_LABELS, MODES, CachedEmbedder, doc_ranker, fusion_grid, settings_for_index
+from bench.seed import load_questions, score_questions
+from bench.triage_matrix import triage_matrix
+from index.build import build_index
+from index.config import IndexSettings
+from index.embedder import load_embedder
+from index.errors import ClinicIndexError
+from index.library import Library, load_library
+from index.retriever import FusionSettings, Retriever
+
+DEFAULT_INDEX = REPO / "var" / "bench" / "medquad-index"
+MIN_GAIN = 0.01  # MRR@10 gain below which a setting is not worth changing the default for
+SEED_CORPUS = REPO / "corpus" / "library"
+
+
+def fusion_key(f: FusionSettings) -> tuple[int, float, float]:
+    return (f.rrf_k, f.dense_weight, f.lexical_weight)
+
+
+def evaluate_seed(
+    embedder: CachedEmbedder, settings: IndexSettings, grid: list[FusionSettings], workdir: Path
+) -> tuple[dict[str, Any], dict[tuple[int, float, float], dict[str, float]]]:
+    report = build_index([SEED_CORPUS], workdir / "seed-index", embedder, settings.chunk_settings())
+    library = load_library(workdir / "seed-index")
+    questions = load_questions(library.documents)
+    embedder.precompute([q.text for q in questions])
+    default = FusionSettings(settings.rrf_k, settings.dense_weight, settings.lexical_weight)
+    retriever = Retriever(library, embedder, default)
+    modes: dict[str, Any] = {}
+    misses: list[str] = []
+    for mode in MODES:
+        scores = score_questions(retriever, questions, mode)
+        modes[mode] = {"label": MODE_LABELS[mode], **scores.summary()}
+        if mode == "hybrid":
+            misses = scores.phrase_misses()
+    fusion = {
+        fusion_key(f): score_questions(Retriever(library, embedder, f), questions, "hybrid").summary()
+        for f in grid
+    }
+    seed = {
+        "documents": report.documents,
+        "chunks": report.chunks,
+        "questions": len(questions),
+        "modes": modes,
+        "hybrid_phrase_misses": misses,
+    }
+    return seed, fusion
+
+
+def load_medquad_index(index_dir: Path, model: str, dimension: int) -> Library | str:
+    """The library, or the reason the MedQuAD part is skipped."""
+    if not MEDQUAD.is_file():
+        return f"{MEDQUAD} is missing (it exists only on the development machines and in CI)"
+    if not (index_dir / "manifest.json").is_file():
+        return f"no MedQuAD index at {index_dir}: run `make bench-index` first (about 20+ minutes)"
+    try:
+        return load_library(index_dir, expected_model=model, expected_dimension=dimension)
+    except ClinicIndexError as exc:
+        return f"cannot load {index_dir}: {exc} (`make bench-index` rebuilds it)"
+
+
+def evaluate_medquad(
+    library: Library,
+    embedder: CachedEmbedder,
+    settings: IndexSettings,
+    grid: list[FusionSettings],
+    sample: int,
+) -> tuple[dict[str, Any], dict[tuple[int, float, float], mq.RankingResult]]:
+    pairs = [(d.doc_id, d.title) for d in library.documents.values()]
+    groups = mq.title_groups(pairs)
+    queries = mq.sample_queries(pairs, sample)
+    started = time.perf_counter()
+    embedder.precompute([q.text for q in queries])
+    print(f"  embedded {len(queries)} queries in {time.perf_counter() - started:.1f} s", flush=True)
+    default = FusionSettings(settings.rrf_k, settings.dense_weight, settings.lexical_weight)
+    retriever = Retriever(library, embedder, default)
+    modes: dict[str, Any] = {}
+    results: dict[tuple[int, float, float], mq.RankingResult] = {}
+    for mode in MODES:
+        started = time.perf_counter()
+        ranking = mq.rank_queries(queries, groups, doc_ranker(retriever, mode, mq.DEPTH))
+        modes[mode] = {"label": MODE_LABELS[mode], **ranking.summary()}
+        print(f"  {mode}: {time.perf_counter() - started:.1f} s", flush=True)
+        if mode == "hybrid":
+            results[fusion_key(default)] = ranking
+    for f in grid:
+        if fusion_key(f) in results:
+            continue
+        started = time.perf_counter()
+        ranker = doc_ranker(Retriever(library, embedder, f), "hybrid", mq.DEPTH)
+        results[fusion_key(f)] = mq.rank_queries(queries, groups, ranker)
+        print(f"  fusion {fusion_key(f)}: {time.perf_counter() - started:.1f} s", flush=True)
+    summary = {
+        "built_at": library.manifest.built_at,
+        "documents": library.manifest.documents,
+        "chunks": library.manifest.chunks,
+        "queries": len(queries),
+        "seed": mq.SEED,
+        "duplicate_title_share": round(mq.duplicate_title_share(queries, groups), 4),
+        "ranking": "documents ordered by their best passage among the top 30 passages",
+        "modes": modes,
+    }
+    return summary, results
+
+
+def fusion_table(
+    grid: list[FusionSettings],
+    default: FusionSettings,
+    seed: dict[tuple[int, float, float], dict[str, float]],
+    medquad: dict[tuple[int, float, float], mq.RankingResult],
+) -> tuple[list[dict[str, Any]], str]:
+    """One row per setting, and a verdict on whether any setting is clearly better than the default."""
+    keys = [fusion_key(f) for f in grid]
+    if fusion_key(default) not in keys:
+        keys.insert(0, fusion_key(default))
+    base = medquad.get(fusion_key(default))
+    base_seed = seed.get(fusion_key(default), {})
+    rows = []
+    findings = []
+    for key in keys:
+        row: dict[str, Any] = {
+            "rrf_k": key[0],
+            "dense_weight": key[1],
+            "lexical_weight": key[2],
+            "default": key == fusion_key(default),
+            "seed": seed.get(key, {}),
+        }
+        ranking = medquad.get(key)
+        if ranking is not None:
+            row["medquad"] = ranking.summary()
+        if ranking is not None and base is not None and key != fusion_key(default):
+            delta, low, high = paired_bootstrap_ci(
+                reciprocal_ranks(base.strict, mq.DEPTH), reciprocal_ranks(ranking.strict, mq.DEPTH)
+            )
+            row["medquad_mrr@10_delta_vs_default"] = {
+                "delta": round(delta, 4),
+                "ci95": [round(low, 4), round(high, 4)],
+            }
+            if low > 0:
+                seed_delta = row["seed"].get("phrase_hit@3", 0.0) - base_seed.get("phrase_hit@3", 0.0)
+                findings.append((delta, low, high, seed_delta, key))
+        rows.append(row)
+    return rows, fusion_verdict(findings, base is not None)
+
+
+def fusion_verdict(
+    findings: list[tuple[float, float, float, float, tuple[int, float, float]]], medquad: bool
+) -> str:
+    """Which settings beat the default on MedQuAD (paired bootstrap CI above 0), and at what cost on the seed."""
+    if not medquad:
+        return "Fusion verdict: MedQuAD not evaluated; the seed set alone is too small to choose a setting."
+    if not findings:
+        return (
+            "Fusion verdict: no setting beats the default (rrf_k=60, weights 1/1) on MedQuAD strict MRR@10 with a "
+            "paired bootstrap 95% CI above 0: keep the default."
+        )
+    lines = []
+    clear = []
+    for delta, low, high, seed_delta, key in sorted(findings, reverse=True):
+        cost = "no seed phrase-hit loss" if seed_delta >= 0 else f"seed phrase-Hit@3 {seed_delta:+.3f}"
+        lines.append(
+            f"rrf_k={key[0]}, lexical {key[2]:g}: MedQuAD strict MRR@10 {delta:+.4f} "
+            f"(95% CI {low:+.4f} to {high:+.4f}), {cost}"
+        )
+        if seed_delta >= 0 and delta >= MIN_GAIN:
+            clear.append(key)
+    head = (
+        f"Fusion verdict: rrf_k={clear[0][0]}, lexical weight {clear[0][2]:g} is clearly better than the default "
+        f"(MedQuAD MRR@10 up by at least {MIN_GAIN}, no loss on the seed questions): consider it for IndexSettings."
+        if clear
+        else "Fusion verdict: no clear winner. The settings below beat the default on MedQuAD, but by less than "
+        f"{MIN_GAIN} MRR@10 or at the cost of seed phrase hits (one seed question = 0.019): keep the default "
+        "unless the clinic's own questions say otherwise."
+    )
+    return head + "\n\n" + "\n".join(f"- {line}" for line in lines)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.eval", description=__doc__)
+    parser.add_argument("--sample", type=int, default=mq.DEFAULT_SAMPLE, help="MedQuAD queries; 0 = all")
+    parser.add_argument("--index", type=Path, default=DEFAULT_INDEX, help="the MedQuAD index directory")
+    parser.add_argument("--no-fusion", action="store_true", help="skip the fusion-settings comparison")
+    args = parser.parse_args(argv)
+    started = time.perf_counter()
+    settings = settings_for_index(args.index)
+    embedder = CachedEmbedder(load_embedder(settings))
+    default = FusionSettings(settings.rrf_k, settings.dense_weight, settings.lexical_weight)
+    grid = [] if args.no_fusion else fusion_grid()
+    if grid and fusion_key(default) not in {fusion_key(f) for f in grid}:
+        grid.append(default)
+    print("seed library ...", flush=True)
+    with tempfile.TemporaryDirectory(prefix="bench-eval-") as tmp:
+        seed, seed_fusion = evaluate_seed(embedder, settings, grid, Path(tmp))
+    print("MedQuAD ...", flush=True)
+    medquad: dict[str, Any]
+    medquad_fusion: dict[tuple[int, float, float], mq.RankingResult] = {}
+    library = load_medquad_index(args.index, embedder.name, embedder.dimension)
+    if isinstance(library, str):
+        print(f"  skipped: {library}")
+        medquad = {"skipped": library}
+    else:
+        medquad, medquad_fusion = evaluate_medquad(library, embedder, settings, grid, args.sample)
+        medquad["index"] = str(args.index)
+    fusion, verdict = fusion_table(grid, default, seed_fusion, medquad_fusion) if grid else ([], "")
+    result = {
+        "benchmark": "retrieval quality: seed library, MedQuAD titles, fusion settings, triage",
+        "seed": seed,
+        "medquad": medquad,
+        "fusion": fusion,
+        "fusion_verdict": verdict,
+        "triage": triage_matrix(),
+        "model": embedder.name,
+        "seconds": round(time.perf_counter() - started, 1),
+        "machine": describe(),
+    }
+    print()
+    print(render_eval(result))
+    path = write_result("eval", result)
+    print(f"\nwritten to {path} and {path.with_name('LATEST.md')}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,274 @@
+"""Markdown tables of the benchmark results, the JSON files in bench/results, and bench/results/LATEST.md.
+
+Every renderer takes the JSON-ready dict its benchmark writes, so LATEST.md is always rebuilt from the
+latest result files, whichever benchmark ran last.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from bench.machine import REPO
+
+RESULTS = REPO / "bench" / "results"
+LATEST = RESULTS / "LATEST.md"
+MEDQUAD_CREDIT = (
+    "MedQuAD: Ben Abacha & Demner-Fushman, BMC Bioinformatics 20:511 (2019), CC BY 4.0; "
+    "text from NIH sites (GARD, GHR, NIDDK, NINDS, NHLBI, CDC, Cancer.gov, NIHSeniorHealth, MedlinePlus)."
+)
+COMMANDS = {
+    "index_build": "make bench-index   # python -m bench.index_build --fresh",
+    "eval": "make eval          # python -m bench.eval [--sample 2000]",
+    "load": "make bench         # python -m bench.load [--seconds 20], then python -m bench.peer",
+    "peer": "python -m bench.peer [--limit N] [--sample 2000]",
+}
+
+
+def markdown_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
+    def cell(value: object) -> str:
+        if value is None:
+            return "–"
+        if isinstance(value, float):
+            return f"{value:.3f}" if abs(value) < 10 else f"{value:.1f}"
+        return str(value).replace("|", "\\|")
+
+    lines = ["| " + " | ".join(headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
+    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def machine_line(machine: dict[str, Any] | None) -> str:
+    if not machine:
+        return "machine: unknown"
+    packages = ", ".join(f"{name} {version}" for name, version in machine.get("packages", {}).items())
+    return (
+        f"machine: {machine.get('cpu')}, {machine.get('cores')} cores, {machine.get('memory_gib')} GiB RAM; "
+        f"Python {machine.get('python')} on {machine.get('platform')}; {packages}"
+    )
+
+
+def write_result(name: str, result: dict[str, Any]) -> Path:
+    """bench/results/<name>.json, then LATEST.md rebuilt from every result file present."""
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    path = RESULTS / f"{name}.json"
+    path.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    write_latest()
+    return path
+
+
+def _read(name: str) -> dict[str, Any] | None:
+    path = RESULTS / f"{name}.json"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def write_latest() -> Path:
+    sections = ["# Benchmark results (latest run of each)\n"]
+    renderers = (
+        ("index_build", "Index build (all of MedQuAD)", render_index_build),
+        ("eval", "Retrieval quality", render_eval),
+        ("load", "/ask under load", render_load),
+        ("peer", "Peer comparison: txtai", render_peer),
+    )
+    for name, heading, render in renderers:
+        result = _read(name)
+        if result is None:
+            continue
+        sections.append(f"## {heading}\n")
+        sections.append(f"Reproduce: `{COMMANDS[name]}`  \n{machine_line(result.get('machine'))}\n")
+        sections.append(render(result) + "\n")
+    sections.append(f"_{MEDQUAD_CREDIT}_\n")
+    LATEST.write_text("\n".join(sections), encoding="utf-8")
+    return LATEST
+
+
+# ------------------------------------------------------------------ renderers
+
+
+def render_index_build(result: dict[str, Any]) -> str:
+    rows = [
+        ("documents", result.get("documents")),
+        ("chunks", result.get("chunks")),
+        ("build seconds", result.get("build_seconds")),
+        ("chunks per second", result.get("chunks_per_second")),
+        ("index size on disk (MiB)", result.get("index_size_mib")),
+        ("peak RSS (MiB)", result.get("peak_rss_mib")),
+        ("rebuild after one edited document (s)", result.get("rebuild_after_one_edit_seconds")),
+    ]
+    return markdown_table(("measure", "value"), rows)
+
+
+def _fusion_label(f: dict[str, Any]) -> str:
+    return f"rrf_k={f['rrf_k']}, dense={f['dense_weight']:g}, lexical={f['lexical_weight']:g}"
+
+
+def render_eval(result: dict[str, Any]) -> str:
+    parts: list[str] = []
+    seed = result.get("seed")
+    if seed:
+        parts.append(
+            f"### Seed library ({seed['documents']} documents, {seed['chunks']} passages, "
+            f"{seed['questions']} patient questions in bench/questions_seed.yaml)\n"
+        )
+        parts.append(
+            "Doc hit: the rank of the first passage from the expected document (or one in also_docs) "
+            "among the passages returned. Phrase-Hit@3: the expected verbatim phrase (or one in also_phrases) is "
+            "in one of the top 3 passages (the service shows at most 3).\n"
+        )
+        seed_rows = [
+            (m["label"], m["hit@1"], m["hit@3"], m["mrr@10"], m["phrase_hit@3"])
+            for m in seed["modes"].values()
+        ]
+        parts.append(markdown_table(("mode", "Hit@1", "Hit@3", "MRR@10", "phrase-Hit@3"), seed_rows))
+        misses = seed.get("hybrid_phrase_misses") or []
+        if misses:
+            parts.append(
+                f"\nHybrid phrase misses ({len(misses)}): " + "; ".join(f"“{q}”" for q in misses) + "\n"
+            )
+    medquad = result.get("medquad") or {}
+    if medquad.get("skipped"):
+        parts.append(f"\n### MedQuAD\n\nskipped: {medquad['skipped']}\n")
+    elif medquad:
+        parts.append(
+            f"\n### MedQuAD ({medquad['documents']} sections, {medquad['chunks']} passages; "
+            f"{medquad['queries']} title queries, seeded sample, seed {medquad['seed']})\n"
+        )
+        parts.append(
+            "Query: a section's title; documents ranked by their best passage. **Strict**: only that section "
+            "counts. **Lenient**: any section with the identical title counts "
+            f"({medquad['duplicate_title_share']:.1%} of the sampled titles are shared by several sections, "
+            "e.g. “What are the symptoms of X ?” on two NIH sites; strict cannot tell those apart).\n"
+        )
+        rows: list[tuple[object, ...]] = []
+        for m in medquad["modes"].values():
+            s, lenient = m["strict"], m["lenient"]
+            figures = [s[k] for k in ("recall@1", "recall@5", "recall@10", "mrr@10")]
+            figures += [lenient[k] for k in ("recall@1", "recall@5", "recall@10", "mrr@10")]
+            rows.append((m["label"], *figures))
+        parts.append(
+            markdown_table(
+                ("mode", "R@1", "R@5", "R@10", "MRR@10", "lenient R@1", "R@5", "R@10", "MRR@10"), rows
+            )
+        )
+    fusion = result.get("fusion") or []
+    if fusion:
+        parts.append("\n### Fusion settings (hybrid mode; dense weight 1)\n")
+        fusion_rows: list[tuple[object, ...]] = []
+        for f in fusion:
+            mq = f.get("medquad") or {}
+            sd = f.get("seed") or {}
+            fusion_rows.append(
+                (
+                    _fusion_label(f) + (" (default)" if f.get("default") else ""),
+                    mq.get("strict", {}).get("recall@1"),
+                    mq.get("strict", {}).get("recall@5"),
+                    mq.get("strict", {}).get("mrr@10"),
+                    mq.get("lenient", {}).get("mrr@10"),
+                    sd.get("hit@1"),
+                    sd.get("phrase_hit@3"),
+                )
+            )
+        fusion_headers = (
+            "settings",
+            "MedQuAD R@1",
+            "R@5",
+            "MRR@10",
+            "lenient MRR@10",
+            "seed Hit@1",
+            "seed phrase-Hit@3",
+        )
+        parts.append(markdown_table(fusion_headers, fusion_rows))
+        if result.get("fusion_verdict"):
+            parts.append("\n" + result["fusion_verdict"] + "\n")
+    triage = result.get("triage") or {}
+    if triage.get("skipped"):
+        parts.append(f"\n### Triage\n\nskipped: {triage['skipped']}\n")
+    elif triage:
+        labels = triage["labels"]
+        parts.append(
+            f"\n### Triage ({triage['cases']} labelled cases in tests/service/triage_cases.yaml; "
+            f"accuracy {triage['accuracy']:.1%}; emergencies missed: {triage['emergencies_missed']})\n"
+        )
+        rows = [
+            (f"expected {e}", *(triage["matrix"][e][p] for p in labels), sum(triage["matrix"][e].values()))
+            for e in labels
+        ]
+        parts.append(markdown_table(("", *(f"predicted {p}" for p in labels), "total"), rows))
+    return "\n".join(parts)
+
+
+def _ms(value: float | None) -> str | None:
+    return None if value is None else f"{value:.1f}"
+
+
+def render_load(result: dict[str, Any]) -> str:
+    parts = [
+        f"Service: `python -m service --index {result['index']}` ({result.get('documents')} documents, "
+        f"{result.get('chunks')} passages) over HTTP on loopback. Cold start to /readyz 200: "
+        f"**{result['cold_start_seconds']:.1f} s**. Peak RSS of the server (with children): "
+        f"**{result['peak_rss_mib']:.0f} MiB**. {result['questions']} questions "
+        f"({result['triaged_share']:.0%} emergency/personal), {result['seconds_per_level']} s per level, "
+        f"{result.get('workers', 1)} worker process(es). {result['client_note']} {result.get('cache_note', '')} "
+        "In-service: the time /ask reports in its own log line (triage, cache, retrieval, templates), without "
+        "HTTP, JSON and queueing in front of the thread pool.\n"
+    ]
+    rows = []
+    for level in [*result["levels"], *result.get("extra_levels", [])]:
+        lat = level["latency"]
+        rows.append(
+            (
+                level.get("label", level["clients"]),
+                level["requests"],
+                level["errors"],
+                f"{level['throughput_rps']:.1f}",
+                *(_ms(lat.get(name)) for name in ("p50_ms", "p95_ms", "p99_ms", "max_ms")),
+                _ms(level.get("in_service_latency", {}).get("p50_ms")),
+                f"{level['client_cpu_percent']:.0f}%",
+                f"{level['server_cpu_percent']:.0f}%",
+            )
+        )
+    headers = (
+        "clients",
+        "requests",
+        "errors",
+        "req/s",
+        "p50 ms",
+        "p95 ms",
+        "p99 ms",
+        "max ms",
+        "in-service p50 ms",
+        "client CPU",
+        "server CPU",
+    )
+    parts.append(markdown_table(headers, rows))
+    if result.get("answer_types"):
+        kinds = ", ".join(f"{k} {v}" for k, v in sorted(result["answer_types"].items()))
+        parts.append(
+            f"\nAnswer types returned: {kinds}. /healthz round trip p50: {result['healthz_p50_ms']} ms.\n"
+        )
+    parts.append(
+        "\n" + markdown_table(("target", "measured", "verdict"), [tuple(t) for t in result["targets"]])
+    )
+    return "\n".join(parts)
+
+
+def render_peer(result: dict[str, Any]) -> str:
+    parts = [
+        f"Same {result['documents']} MedQuAD sections, same {result['queries']} title queries (seed "
+        f"{result['seed']}), same model ({result['model']}), in-process search, k=10. "
+        f"Ours: {result['ours_config']}. txtai {result.get('txtai_version')}: {result['peer_config']}.\n"
+    ]
+    rows = [
+        (r["measure"], r["ours"], r["peer"], None if r["ratio"] is None else f"{r['ratio']:.2f}")
+        for r in result["rows"]
+    ]
+    parts.append(markdown_table(("measure", "ours", "txtai", "ours/txtai"), rows))
+    if result.get("notes"):
+        parts.append("\n" + "\n".join(f"- {note}" for note in result["notes"]))
+    return "\n".join(parts)
