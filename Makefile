@@ -7,6 +7,7 @@ STAMP := $(VENV)/.installed-stamp
 TORCH_PIP_ARGS ?=
 HOST ?= 127.0.0.1
 PORT ?= 8000
+WORKERS ?= 2
 INDEX_DIR ?= var/index
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
@@ -28,7 +29,7 @@ index: $(STAMP)
 	$(PY) -m index build --if-stale --out $(INDEX_DIR)
 
 run: index
-	@$(PY) -m service --host $(HOST) --port $(PORT) --index $(INDEX_DIR)
+	@$(PY) -m service --host $(HOST) --port $(PORT) --index $(INDEX_DIR) --workers $(WORKERS)
 
 browser-deps:
 	@bash scripts/browser-deps.sh
@@ -48,7 +49,7 @@ eval: $(STAMP)
 	$(PY) -m bench.eval
 
 bench: $(STAMP)
-	$(PY) -m bench.load
+	$(PY) -m bench.load --workers 2
 	$(PY) -m bench.peer
 
 clean:

@@ -23,11 +23,15 @@ DEFAULT_NPROBE = 256  # lists searched per query: recall@10 >= 0.98 in bench/sca
 KINDS = ("auto", "flat", "ivf")
 
 
+_search_threads = 0  # 0: FAISS's default (all cores)
+
+
 def set_search_threads(threads: int) -> None:
     """OpenMP threads FAISS uses for a search. A service answers one question a request, concurrently: one
-    thread a search avoids OpenMP's spin-waiting when requests compete for the cores."""
-    if threads > 0:
-        faiss.omp_set_num_threads(threads)
+    thread a search avoids OpenMP's spin-waiting when requests compete for the cores. OpenMP keeps this
+    per calling thread, so `search` applies it in whichever thread runs the search."""
+    global _search_threads
+    _search_threads = max(0, threads)
 
 
 class DenseIndex:
@@ -79,6 +83,8 @@ class DenseIndex:
         if k <= 0:
             empty = np.zeros((len(query), 0))
             return empty.astype(np.float32), empty.astype(np.int64)
+        if _search_threads:
+            faiss.omp_set_num_threads(_search_threads)
         scores, ids = self._index.search(np.ascontiguousarray(query, dtype=np.float32), k)
         return scores, ids
 
