@@ -46,12 +46,19 @@ def test_onnx_matches_torch(onnx_embedder: Embedder, real_embedder: Embedder) ->
     assert onnx_embedder.count_tokens(SAMPLE[2]) == real_embedder.count_tokens(SAMPLE[2])
 
 
-def test_export_is_cached_with_its_check(model_cache: Path, onnx_embedder: Embedder) -> None:
+def test_export_is_cached_with_its_check(
+    model_cache: Path, onnx_embedder: Embedder, monkeypatch: pytest.MonkeyPatch
+) -> None:
     assert isinstance(onnx_embedder, OnnxEmbedder)
     checks = list(model_cache.glob("*/onnx/check.json"))
     assert len(checks) == 1
     assert json.loads(checks[0].read_text())["worst_cosine"] > 0.999
-    # a second load reuses the graph: no reference model is needed any more
+
+    # a second load reuses the graph: the torch reference model is not loaded any more
+    def no_torch(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the cached graph should not need the torch model")
+
+    monkeypatch.setattr("index.embedder.SentenceTransformerEmbedder", no_torch)
     again = load_embedder(IndexSettings(embedding_backend="onnx", model_cache_dir=model_cache))
     assert again.name == onnx_embedder.name
 
