@@ -73,41 +73,32 @@ class Answer:
         return [c.doc_id for c in self.citations] + [d.doc_id for d in self.related_documents]
 
 
-def citation_from_hit(n: int, hit: Hit) -> Citation:
-    document = hit.document
+def cite(n: int, document: Document, chunk_id: str, start: int, end: int, score: float) -> Citation:
+    """A numbered citation whose quote is exactly `document.text[start:end]`."""
     meta = document.metadata()
     return Citation(
         n=n,
         doc_id=document.doc_id,
-        chunk_id=hit.chunk.chunk_id,
+        chunk_id=chunk_id,
         title=document.title,
         publisher=document.publisher,
         url=document.url,
         published=meta["published"],
         reviewed=meta["reviewed"],
-        quote=document.text[hit.chunk.start : hit.chunk.end],
-        start=hit.chunk.start,
-        end=hit.chunk.end,
-        score=round(hit.score, 4),
+        quote=document.text[start:end],
+        start=start,
+        end=end,
+        score=score,
     )
+
+
+def citation_from_hit(n: int, hit: Hit) -> Citation:
+    chunk = hit.chunk
+    return cite(n, hit.document, chunk.chunk_id, chunk.start, chunk.end, round(hit.score, 4))
 
 
 def citation_from_evidence(n: int, evidence: Evidence, document: Document) -> Citation:
-    meta = document.metadata()
-    return Citation(
-        n=n,
-        doc_id=document.doc_id,
-        chunk_id=evidence.chunk_id,
-        title=document.title,
-        publisher=document.publisher,
-        url=document.url,
-        published=meta["published"],
-        reviewed=meta["reviewed"],
-        quote=document.text[evidence.start : evidence.end],
-        start=evidence.start,
-        end=evidence.end,
-        score=evidence.score,
-    )
+    return cite(n, document, evidence.chunk_id, evidence.start, evidence.end, evidence.score)
 
 
 @dataclass(frozen=True)
