@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from index.batching import QueryBatcher
 from index.chunking import Chunk
 from index.documents import Document
 from index.embedder import Embedder
@@ -48,12 +49,24 @@ class FusionSettings:
 
 
 class Retriever:
-    """Searches a `Library` with a query embedder. Thread-safe for concurrent reads."""
+    """Searches a `Library` with a query embedder. Thread-safe for concurrent reads.
 
-    def __init__(self, library: Library, embedder: Embedder, fusion: FusionSettings | None = None) -> None:
+    With a `QueryBatcher`, concurrent searches share one encoder call and one FAISS call (a service);
+    without one, each search encodes its own question (scripts, evaluation).
+    """
+
+    def __init__(
+        self,
+        library: Library,
+        embedder: Embedder,
+        fusion: FusionSettings | None = None,
+        *,
+        batcher: QueryBatcher | None = None,
+    ) -> None:
         self.library = library
         self.embedder = embedder
         self.fusion = fusion or FusionSettings()
+        self.batcher = batcher
         self._idf = library.lexical.idf_by_term()
         self._unknown_idf = max(self._idf.values(), default=1.0)
 
@@ -69,19 +82,25 @@ class Retriever:
         """Top-k passages. `doc_ids` restricts the search to those documents; `keep` filters documents."""
         if k <= 0 or not self.library.chunks or not query.strip():
             return []
-        vector = self.embedder.embed([query])
-        lexical_all = self.library.lexical.scores(query)
         allowed = self._allowed_rows(doc_ids, keep)
+        if allowed is not None and len(allowed) == 0:
+            return []
         n = self.fusion.candidates + k
+        if self.batcher is not None:
+            # the batcher's thread encodes and searches while this one scores BM25
+            pending = self.batcher.submit(query, n if allowed is None else 0)
+            lexical_all = self.library.lexical.scores(query)
+            result = pending.result()
+            vector, dense_scores, dense_rows = result.vector, result.scores, result.rows
+        else:
+            vector, dense_scores, dense_rows = self._dense(query, n if allowed is None else 0)
+            lexical_all = self.library.lexical.scores(query)
         if allowed is None:
-            dense_scores, dense_rows = self.library.dense.search(vector, n)
-            dense_ranked = list(zip(dense_rows[0].tolist(), dense_scores[0].tolist(), strict=True))
+            dense_ranked = list(zip(dense_rows.tolist(), dense_scores.tolist(), strict=True))
             lex_scores, lex_rows = self.library.lexical.top(lexical_all, n)
             lexical_ranked = list(zip(lex_rows.tolist(), lex_scores.tolist(), strict=True))
         else:
             rows = np.asarray(allowed, dtype=np.int64)
-            if len(rows) == 0:
-                return []
             cos = self.library.dense.vectors(rows) @ vector[0]
             order = np.argsort(-cos, kind="stable")[:n]
             dense_ranked = [(int(rows[i]), float(cos[i])) for i in order]
@@ -126,6 +145,16 @@ class Retriever:
                 )
             )
         return hits
+
+    def _dense(
+        self, query: str, n: int
+    ) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32], npt.NDArray[np.int64]]:
+        """The question's embedding and, for n > 0, its top-n dense (scores, rows)."""
+        vector = self.embedder.embed([query])
+        if n == 0:
+            return vector, np.zeros(0, dtype=np.float32), np.zeros(0, dtype=np.int64)
+        scores, rows = self.library.dense.search(vector, n)
+        return vector, scores[0], rows[0]
 
     def _allowed_rows(
         self, doc_ids: set[str] | None, keep: Callable[[Document], bool] | None

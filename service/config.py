@@ -48,6 +48,9 @@ class Settings(IndexSettings):
     )
     max_passages: int = Field(3, ge=1, le=3)
     query_threads: int = Field(1, ge=0, le=64, description="threads per question for the encoder and FAISS")
+    query_batch_max: int = Field(
+        16, ge=1, le=256, description="concurrent questions encoded and searched together; 1: off"
+    )
     answer_cache_entries: int = Field(2048, ge=0, le=1_000_000, description="LRU cache of answers; 0: off")
     approved_match_threshold: float = Field(
         0.9,

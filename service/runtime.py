@@ -10,6 +10,7 @@ import logging
 import time
 from dataclasses import dataclass, field
 
+from index.batching import QueryBatcher
 from index.embedder import Embedder, load_embedder
 from index.errors import ClinicIndexError
 from index.library import Library, load_library
@@ -34,10 +35,15 @@ class Runtime:
     problem: str | None = None
     load_seconds: float = 0.0
     answers: LRUCache[Answer] = field(default_factory=lambda: LRUCache[Answer](0))
+    batcher: QueryBatcher | None = None
 
     @property
     def ready(self) -> bool:
         return self.retriever is not None and self.problem is None
+
+    def close(self) -> None:
+        if self.batcher is not None:
+            self.batcher.close()
 
 
 def load_runtime(settings: Settings, embedder: Embedder | None = None) -> Runtime:
@@ -58,7 +64,9 @@ def load_runtime(settings: Settings, embedder: Embedder | None = None) -> Runtim
             expected_dimension=runtime.embedder.dimension,
         )
         fusion = FusionSettings(settings.rrf_k, settings.dense_weight, settings.lexical_weight)
-        runtime.retriever = Retriever(runtime.library, runtime.embedder, fusion)
+        if settings.query_batch_max > 1:
+            runtime.batcher = QueryBatcher(runtime.embedder, runtime.library.dense, settings.query_batch_max)
+        runtime.retriever = Retriever(runtime.library, runtime.embedder, fusion, batcher=runtime.batcher)
         runtime.composer.retriever = runtime.retriever
         runtime.retriever.search("warm up", 1)  # first call pays one-off costs, not the first patient
     except ClinicIndexError as exc:

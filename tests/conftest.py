@@ -7,7 +7,8 @@ Fixture names are part of the test suite's contract (service tests reuse them):
 - `seed_corpus_dir`: absolute path of `corpus/library`;
 - `seed_index_dir` (session): the seed corpus indexed with the real model into a temporary directory;
 - `seed_library` (session): that index loaded with `index.library.load_library`;
-- `seed_retriever` (session): a `Retriever` over `seed_library` with the real model.
+- `seed_retriever` (session): a `Retriever` over `seed_library` with the real model;
+- `seed_library_fake` (session): the seed corpus indexed with the fake embedder.
 
 Tests that use the real model are also given the `model` marker automatically, so `-m "not model"` skips them.
 """
@@ -116,3 +117,13 @@ def seed_library(seed_index_dir: Path) -> Library:
 @pytest.fixture(scope="session")
 def seed_retriever(seed_library: Library, real_embedder: SentenceTransformerEmbedder) -> Retriever:
     return Retriever(seed_library, real_embedder)
+
+
+@pytest.fixture(scope="session")
+def seed_library_fake(
+    tmp_path_factory: pytest.TempPathFactory, fake_embedder: HashingEmbedder, seed_corpus_dir: Path
+) -> Library:
+    """The seed corpus indexed with the fake embedder: for retrieval logic that does not need the model."""
+    out = tmp_path_factory.mktemp("seed-index-fake") / "index"
+    build_index([seed_corpus_dir], out, fake_embedder, ChunkSettings())
+    return load_library(out)
