@@ -5,15 +5,17 @@ from __future__ import annotations
 import logging
 import time
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
+from starlette.datastructures import Headers, MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from index.embedder import Embedder
 from service.config import Settings
@@ -49,6 +51,7 @@ def create_app(settings: Settings | None = None, *, embedder: Embedder | None = 
             len(runtime.library.chunks) if runtime.library else 0,
         )
         yield
+        runtime.close()
 
     app = FastAPI(
         title="Clinic patient-education assistant",
@@ -67,7 +70,7 @@ def create_app(settings: Settings | None = None, *, embedder: Embedder | None = 
             allow_headers=["Content-Type", "Authorization"],
             allow_credentials=False,
         )
-    app.middleware("http")(_request_context)
+    app.add_middleware(RequestContext)
     _install_error_handlers(app)
     app.include_router(health.router)
     app.include_router(docs.router)
@@ -83,34 +86,67 @@ def create_app(settings: Settings | None = None, *, embedder: Embedder | None = 
     return app
 
 
-async def _request_context(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-    """Request id, body-size limit, security headers and a log line without any question text."""
-    request_id = uuid.uuid4().hex
-    request.state.request_id = request_id
-    started = time.perf_counter()
-    length = request.headers.get("content-length")
-    if length is not None and length.isdigit() and int(length) > MAX_BODY_BYTES:
-        response: Response = _error(413, "body_too_large", f"request body over {MAX_BODY_BYTES} bytes")
-    else:
-        response = await call_next(request)
-    response.headers["X-Request-ID"] = request_id
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("Referrer-Policy", "no-referrer")
-    response.headers.setdefault("Cache-Control", "no-store")
-    docs_page = request.url.path == "/docs"
-    response.headers.setdefault(
-        "Content-Security-Policy", DOCS_CONTENT_SECURITY_POLICY if docs_page else CONTENT_SECURITY_POLICY
-    )
-    # the path only: query strings (staff searches) may hold health information
-    log.info(
-        "request id=%s method=%s path=%s status=%s ms=%.1f",
-        request_id,
-        request.method,
-        request.url.path,
-        response.status_code,
-        (time.perf_counter() - started) * 1000,
-    )
-    return response
+class RequestContext:
+    """Request id, body-size limit, security headers and a log line without any question text.
+
+    Plain ASGI rather than `BaseHTTPMiddleware`, which costs a task and a stream per request.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request_id = uuid.uuid4().hex
+        scope.setdefault("state", {})["request_id"] = request_id
+        started = time.perf_counter()
+        path: str = scope["path"]
+        status = 500
+        response_started = False
+
+        async def send_with_headers(message: Message) -> None:
+            nonlocal status, response_started
+            if message["type"] == "http.response.start":
+                status, response_started = message["status"], True
+                headers = MutableHeaders(scope=message)
+                headers["X-Request-ID"] = request_id
+                headers.setdefault("X-Content-Type-Options", "nosniff")
+                headers.setdefault("Referrer-Policy", "no-referrer")
+                headers.setdefault("Cache-Control", "no-store")
+                headers.setdefault(
+                    "Content-Security-Policy",
+                    DOCS_CONTENT_SECURITY_POLICY if path == "/docs" else CONTENT_SECURITY_POLICY,
+                )
+            await send(message)
+
+        length = Headers(scope=scope).get("content-length")
+        try:
+            if length is not None and length.isdigit() and int(length) > MAX_BODY_BYTES:
+                too_large = _error(413, "body_too_large", f"request body over {MAX_BODY_BYTES} bytes")
+                await too_large(scope, receive, send_with_headers)
+            else:
+                await self.app(scope, receive, send_with_headers)
+        except Exception as exc:
+            # a bug, not bad input: the type only (a message may quote the question), and a JSON 500
+            log.error("unhandled error id=%s type=%s", request_id, type(exc).__name__)
+            if response_started:  # nothing more can be sent
+                raise
+            failure = _error(
+                500, "internal_error", "internal error; the request id is in the X-Request-ID header"
+            )
+            await failure(scope, receive, send_with_headers)
+        finally:
+            # the path only: query strings (staff searches) may hold health information
+            log.info(
+                "request id=%s method=%s path=%s status=%s ms=%.1f",
+                request_id,
+                scope["method"],
+                path,
+                status,
+                (time.perf_counter() - started) * 1000,
+            )
 
 
 def _error(status: int, code: str, message: str, **extra: Any) -> JSONResponse:
@@ -140,10 +176,3 @@ def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         return _error(exc.status_code, "http_error", str(exc.detail))
-
-    @app.exception_handler(Exception)
-    async def unexpected(request: Request, exc: Exception) -> JSONResponse:
-        log.error(
-            "unhandled error id=%s type=%s", getattr(request.state, "request_id", "-"), type(exc).__name__
-        )
-        return _error(500, "internal_error", "internal error; the request id is in the X-Request-ID header")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+import logging
+import uuid
+from typing import Any, cast
 
 import pytest
 from fastapi.testclient import TestClient
@@ -193,3 +195,23 @@ def test_security_headers(client: TestClient) -> None:
     assert "script-src 'self'" in csp
     assert "unsafe-inline" not in csp
     assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_a_bug_becomes_a_json_500_with_the_request_id_and_no_question_in_the_log(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    secret = "my name is Ada Example and my tablets"
+
+    def broken(question: str, request_id: str) -> None:
+        raise RuntimeError(f"failed on {question}")
+
+    app = cast(Any, client.app)
+    monkeypatch.setattr(app.state.runtime.composer, "answer", broken)
+    with caplog.at_level(logging.DEBUG):
+        response = client.post("/api/v1/ask", json={"question": f"{secret} {uuid.uuid4().hex}"})
+    assert response.status_code == 500
+    assert response.json()["error"]["code"] == "internal_error"
+    assert response.headers["X-Request-ID"] in caplog.text
+    assert response.headers["Content-Security-Policy"].startswith("default-src 'self'")
+    assert "RuntimeError" in caplog.text
+    assert "Ada" not in caplog.text
