@@ -20,6 +20,7 @@ import os
 import shutil
 import tempfile
 from dataclasses import asdict, dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +31,7 @@ from index.errors import IndexCorrupt, IndexMismatch, IndexNotFound
 from index.lexical import LexicalIndex
 from index.store import DenseIndex
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: bm25.npz holds term counts (weights are derived at load)
 MANIFEST = "manifest.json"
 DATA_FILES = (
     "documents.jsonl",
@@ -107,7 +108,17 @@ class Library:
         return self.documents[chunk.doc_id]
 
     def rows_of(self, doc_ids: set[str]) -> list[int]:
-        return [row for row, chunk in enumerate(self.chunks) if chunk.doc_id in doc_ids]
+        """The rows of these documents' chunks, in row order."""
+        rows = self._rows_by_document
+        return sorted(row for doc_id in doc_ids for row in rows.get(doc_id, ()))
+
+    @cached_property
+    def _rows_by_document(self) -> dict[str, list[int]]:
+        # built on first use; a Library's chunks do not change after loading (a build makes a new one)
+        rows: dict[str, list[int]] = {}
+        for row, chunk in enumerate(self.chunks):
+            rows.setdefault(chunk.doc_id, []).append(row)
+        return rows
 
 
 def file_digest(path: Path) -> str:

@@ -145,7 +145,7 @@ def edit_manifest(directory: Path, **changes: object) -> None:
 
 def test_format_version_mismatch(index_copy: Path) -> None:
     edit_manifest(index_copy, format_version=FORMAT_VERSION + 1)
-    with pytest.raises(IndexMismatch, match=r"manifest\.json.*format version 2.*rebuild"):
+    with pytest.raises(IndexMismatch, match=rf"manifest\.json.*format version {FORMAT_VERSION + 1}.*rebuild"):
         load_library(index_copy)
 
 
