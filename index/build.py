@@ -96,6 +96,8 @@ class BuildCache:
     cleaned: dict[str, str] = field(default_factory=dict)  # raw sha256 -> cleaned text
     chunks: dict[tuple[str, str], list[Chunk]] = field(default_factory=dict)  # (doc id, text hash) -> chunks
     vectors: dict[str, Vectors] = field(default_factory=dict)  # chunk text hash -> embedding
+    lexical: LexicalIndex | None = None  # the previous BM25 index, whose term counts are reused
+    lexical_rows: dict[str, int] = field(default_factory=dict)  # chunk text hash -> its row there
 
     @classmethod
     def from_index(cls, out: Path, model: str, dimension: int, chunk_settings: ChunkSettings) -> BuildCache:
@@ -106,6 +108,8 @@ class BuildCache:
         cache = cls()
         vectors = previous.dense.vectors()
         cache.vectors = {chunk.content_hash: vectors[row] for row, chunk in enumerate(previous.chunks)}
+        cache.lexical = previous.lexical
+        cache.lexical_rows = {chunk.content_hash: row for row, chunk in enumerate(previous.chunks)}
         if previous.manifest.cleaning_fingerprint == cleaning_fingerprint():
             cache.cleaned = {
                 d.extra["raw_sha256"]: d.text for d in previous.documents.values() if "raw_sha256" in d.extra
@@ -165,7 +169,11 @@ def build_index(
     for row, chunk in enumerate(chunks):
         vectors[row] = cache.vectors[chunk.content_hash]
     dense = DenseIndex.build(vectors, kind=dense_kind)
-    lexical = LexicalIndex.build([chunk.text for chunk in chunks])
+    lexical = LexicalIndex.build(
+        [chunk.text for chunk in chunks],
+        reuse=cache.lexical,
+        reuse_rows=[cache.lexical_rows.get(chunk.content_hash, -1) for chunk in chunks],
+    )
     seconds = time.perf_counter() - started
     manifest = Manifest(
         format_version=FORMAT_VERSION,

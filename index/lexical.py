@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -18,6 +19,7 @@ from scipy import sparse
 from index.errors import IndexCorrupt
 
 _WORD = re.compile(r"[a-z0-9]+(?:[-'’][a-z0-9]+)*%?")
+_PARTS = re.compile(r"[-'%]")
 STOPWORDS = frozenset(
     [
         "a",
@@ -152,56 +154,99 @@ STOPWORDS = frozenset(
 def tokenize(text: str) -> list[str]:
     """Lowercased terms without stopwords; hyphenated and percent terms also yield their parts."""
     terms: list[str] = []
-    for match in _WORD.finditer(text.lower()):
-        word = match.group().replace("’", "'")
-        parts = [p for p in re.split(r"[-'%]", word) if p]
+    append = terms.append
+    for word in _WORD.findall(text.lower().replace("’", "'")):
         if word not in STOPWORDS:
-            terms.append(word)
-        if len(parts) > 1 or word.endswith("%"):
-            terms.extend(p for p in parts if p not in STOPWORDS and p != word)
+            append(word)
+        if "-" in word or "'" in word or "%" in word:  # the rare compound word: also its parts
+            parts = [p for p in _PARTS.split(word) if p]
+            if len(parts) > 1 or word.endswith("%"):
+                terms.extend(p for p in parts if p not in STOPWORDS and p != word)
     return terms
 
 
 class LexicalIndex:
-    """BM25 weights precomputed per (document, term); a query score is a sparse column sum."""
+    """BM25 over a sparse (document, term) count matrix; a query score is a sparse column sum.
 
-    def __init__(self, weights: sparse.csc_matrix, vocabulary: dict[str, int]) -> None:
-        self._weights = weights
+    The index stores raw term counts (so a rebuild can reuse the rows of unchanged passages without
+    tokenising them again) and derives the BM25 weights from them when it is created.
+    """
+
+    def __init__(
+        self, counts: sparse.csr_matrix, vocabulary: dict[str, int], k1: float = 1.2, b: float = 0.75
+    ) -> None:
+        self._counts = counts
         self._vocabulary = vocabulary
-        df = np.diff(weights.indptr) if weights.shape[1] else np.zeros(0)
-        n_docs = max(weights.shape[0], 1)
-        self._idf = np.log(1.0 + (n_docs - df + 0.5) / (df + 0.5))
+        self.k1, self.b = k1, b
+        n_docs, n_terms = counts.shape
+        df = np.bincount(counts.indices, minlength=n_terms) if n_terms else np.zeros(0)
+        self._idf = np.log(1.0 + (max(n_docs, 1) - df + 0.5) / (df + 0.5))
+        lengths = np.asarray(counts.sum(axis=1), dtype=np.float64).ravel()
+        avg = lengths.mean() if n_docs else 1.0
+        norm = k1 * (1.0 - b + b * lengths / max(avg, 1e-9))
+        tf = counts.data.astype(np.float64)
+        rows = np.repeat(np.arange(n_docs), np.diff(counts.indptr))
+        data = tf * (k1 + 1.0) / (tf + norm[rows]) * self._idf[counts.indices]
+        weights = sparse.csr_matrix(
+            (data.astype(np.float32), counts.indices, counts.indptr), shape=counts.shape
+        )
+        self._weights = weights.tocsc()
 
     def idf_by_term(self) -> dict[str, float]:
         """Inverse document frequency of every known term (unknown terms weigh 0 in coverage)."""
         return {term: float(self._idf[col]) for term, col in self._vocabulary.items()}
 
     @classmethod
-    def build(cls, texts: list[str], k1: float = 1.2, b: float = 0.75) -> LexicalIndex:
-        vocabulary: dict[str, int] = {}
-        rows: list[int] = []
-        cols: list[int] = []
-        counts: list[int] = []
-        lengths = np.zeros(len(texts), dtype=np.float64)
+    def build(
+        cls,
+        texts: Sequence[str],
+        k1: float = 1.2,
+        b: float = 0.75,
+        *,
+        reuse: LexicalIndex | None = None,
+        reuse_rows: Sequence[int] | None = None,
+    ) -> LexicalIndex:
+        """Index `texts`. With `reuse`, `reuse_rows[i]` is the row of `reuse` holding exactly `texts[i]`
+        (or -1): those rows' counts are copied instead of tokenising the text again."""
+        vocabulary: dict[str, int] = dict(reuse._vocabulary) if reuse is not None else {}
+        old = reuse._counts if reuse is not None else None
+        source = np.full(len(texts), -1, dtype=np.int64)
+        if old is not None and reuse_rows is not None:
+            source = np.asarray(reuse_rows, dtype=np.int64)
+        sizes = np.zeros(len(texts), dtype=np.int64)
+        fresh_cols: list[int] = []
+        fresh_counts: list[int] = []
         for row, text in enumerate(texts):
+            if source[row] >= 0:
+                continue
             terms = Counter(tokenize(text))
-            lengths[row] = sum(terms.values())
+            sizes[row] = len(terms)
             for term, count in terms.items():
-                rows.append(row)
-                cols.append(vocabulary.setdefault(term, len(vocabulary)))
-                counts.append(count)
-        tf = sparse.csr_matrix(
-            (np.asarray(counts, dtype=np.float64), (rows, cols)), shape=(len(texts), len(vocabulary))
+                fresh_cols.append(vocabulary.setdefault(term, len(vocabulary)))
+                fresh_counts.append(count)
+        copied = source >= 0
+        if old is not None:
+            sizes[copied] = np.diff(old.indptr)[source[copied]]
+        indptr = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+        indices = np.zeros(int(indptr[-1]), dtype=np.int64)
+        data = np.zeros(int(indptr[-1]), dtype=np.int32)
+        positions = np.repeat(indptr[:-1], sizes) + _ranks_within(sizes)
+        is_copied = np.repeat(copied, sizes)
+        if old is not None and copied.any():
+            starts = np.repeat(old.indptr[source[copied]], sizes[copied]) + _ranks_within(sizes[copied])
+            indices[positions[is_copied]] = old.indices[starts]
+            data[positions[is_copied]] = old.data[starts]
+        indices[positions[~is_copied]] = fresh_cols
+        data[positions[~is_copied]] = fresh_counts
+        # terms no passage uses any more (their passages were edited away) leave the vocabulary
+        used = np.bincount(indices, minlength=len(vocabulary)) > 0
+        renumber = np.cumsum(used) - 1
+        vocabulary = {term: int(renumber[col]) for term, col in vocabulary.items() if used[col]}
+        counts = sparse.csr_matrix(
+            (data, renumber[indices].astype(np.int32), indptr), shape=(len(texts), len(vocabulary))
         )
-        n_docs = max(len(texts), 1)
-        df = np.bincount(np.asarray(cols, dtype=np.int64), minlength=len(vocabulary))
-        idf = np.log(1.0 + (n_docs - df + 0.5) / (df + 0.5))
-        avg = lengths.mean() if len(texts) else 1.0
-        norm = k1 * (1.0 - b + b * lengths / max(avg, 1e-9))
-        coo = tf.tocoo()
-        data = coo.data * (k1 + 1.0) / (coo.data + norm[coo.row]) * idf[coo.col]
-        weights = sparse.csc_matrix((data.astype(np.float32), (coo.row, coo.col)), shape=tf.shape)
-        return cls(weights, vocabulary)
+        counts.sort_indices()
+        return cls(counts, vocabulary, k1, b)
 
     def __len__(self) -> int:
         return int(self._weights.shape[0])
@@ -236,14 +281,22 @@ class LexicalIndex:
         return scores[order], order.astype(np.int64)
 
     def save(self, directory: Path) -> None:
-        sparse.save_npz(directory / "bm25.npz", self._weights, compressed=False)
-        (directory / "bm25_vocab.json").write_text(json.dumps(self._vocabulary), encoding="utf-8")
+        sparse.save_npz(directory / "bm25.npz", self._counts, compressed=False)
+        meta = {"k1": self.k1, "b": self.b, "terms": self._vocabulary}
+        (directory / "bm25_vocab.json").write_text(json.dumps(meta), encoding="utf-8")
 
     @classmethod
     def load(cls, directory: Path) -> LexicalIndex:
         try:
-            weights = sparse.load_npz(directory / "bm25.npz").tocsc()
-            vocabulary = json.loads((directory / "bm25_vocab.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError, KeyError) as exc:
+            counts = sparse.load_npz(directory / "bm25.npz").tocsr()
+            meta = json.loads((directory / "bm25_vocab.json").read_text(encoding="utf-8"))
+            return cls(counts, meta["terms"], float(meta["k1"]), float(meta["b"]))
+        except (OSError, ValueError, KeyError, TypeError) as exc:
             raise IndexCorrupt(f"{directory}: cannot read the BM25 index: {exc}") from exc
-        return cls(weights, vocabulary)
+
+
+def _ranks_within(sizes: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """0, 1, .., sizes[0]-1, 0, 1, .., sizes[1]-1, ...: each element's position inside its row."""
+    total = int(sizes.sum())
+    starts = np.repeat(np.cumsum(sizes) - sizes, sizes)
+    return np.arange(total, dtype=np.int64) - starts

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from index.build import chunk_documents
 from index.chunking import Chunk, ChunkSettings
@@ -168,3 +170,51 @@ def test_single_term_hits_are_exactly_the_chunks_containing_it(seed_chunks: list
         containing = {row for row, chunk in enumerate(seed_chunks) if term in tokenize(chunk.text)}
         assert set(rows.tolist()) == containing
         assert containing
+
+
+def assert_same_index(got: LexicalIndex, want: LexicalIndex, queries: list[str]) -> None:
+    assert len(got) == len(want)
+    assert got.idf_by_term() == pytest.approx(want.idf_by_term())
+    for query in queries:
+        np.testing.assert_allclose(got.scores(query), want.scores(query), rtol=1e-6, atol=1e-6)
+
+
+def test_a_rebuild_reusing_term_counts_equals_a_fresh_build() -> None:
+    old_texts = SMALL_CORPUS[:6]
+    new_texts = [SMALL_CORPUS[5], "Baricitinib is a JAK inhibitor too.", SMALL_CORPUS[1], *SMALL_CORPUS[6:]]
+    old = LexicalIndex.build(old_texts)
+    rows = [old_texts.index(t) if t in old_texts else -1 for t in new_texts]
+    reused = LexicalIndex.build(new_texts, reuse=old, reuse_rows=rows)
+    fresh = LexicalIndex.build(new_texts)
+    assert_same_index(reused, fresh, [*QUERIES, "baricitinib", "dupilumab"])
+    assert reused.term_id("dupilumab") is None  # its passages were edited away: gone from the vocabulary
+    assert fresh.term_id("dupilumab") is None
+
+
+def test_term_counts_survive_save_and_load(tmp_path: Path) -> None:
+    index = LexicalIndex.build(SMALL_CORPUS, k1=1.5, b=0.6)
+    index.save(tmp_path)
+    loaded = LexicalIndex.load(tmp_path)
+    assert (loaded.k1, loaded.b) == (1.5, 0.6)
+    assert_same_index(loaded, index, QUERIES)
+
+
+texts_strategy = st.lists(
+    st.text(alphabet=st.sampled_from(list("abc xyz-%'’12")), max_size=30), min_size=0, max_size=8
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(old_texts=texts_strategy, new_texts=texts_strategy, keep=st.lists(st.booleans(), max_size=8))
+def test_reuse_is_the_same_as_tokenising_again(
+    old_texts: list[str], new_texts: list[str], keep: list[bool]
+) -> None:
+    """Any old index, any new texts, any subset of rows declared reusable: the result equals a fresh build."""
+    texts = [*new_texts, *(t for t, k in zip(old_texts, keep, strict=False) if k)]
+    old = LexicalIndex.build(old_texts)
+    rows = [old_texts.index(t) if t in old_texts else -1 for t in texts]
+    assert_same_index(
+        LexicalIndex.build(texts, reuse=old, reuse_rows=rows),
+        LexicalIndex.build(texts),
+        ["a", "b-c", "12%", "xyz a"],
+    )
