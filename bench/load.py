@@ -41,9 +41,8 @@ from service.config import Settings
 
 DEFAULT_INDEX = REPO / "var" / "bench" / "medquad-index"
 READY_TIMEOUT = 600.0  # seconds: the model and a large index load slowly on a busy 2-core machine
-TARGET_P50_MS = 20.0
-TARGET_P99_MS = 100.0
-TARGET_RPS = 100.0
+# (issue, p50 ms at 1 client, p99 ms at 1 client, req/s at 16 clients): #6 set the first bar, #7 the second
+TARGETS = (("#6", 20.0, 100.0, 100.0), ("#7", 5.0, 20.0, 300.0))
 ASK_LOG = re.compile(r"ask id=\S+ type=\S+ ms=([0-9.]+)")  # the service's log line for each /ask
 REPEATED_QUESTIONS = 200  # asked first (warm-up), then again and again by the "repeats" level
 
@@ -297,23 +296,29 @@ def verdicts(levels: dict[int, dict[str, Any]]) -> list[list[str]]:
         return "PASS" if ok else "MISS"
 
     rows: list[list[str]] = []
-    one = levels.get(1)
-    if one:
-        p50, p99 = one["latency"]["p50_ms"], one["latency"]["p99_ms"]
-        rows.append(
-            [f"p50 ≤ {TARGET_P50_MS:g} ms at 1 client", f"{p50:.1f} ms", verdict(p50 <= TARGET_P50_MS)]
-        )
-        rows.append(
-            [f"p99 ≤ {TARGET_P99_MS:g} ms at 1 client", f"{p99:.1f} ms", verdict(p99 <= TARGET_P99_MS)]
-        )
-    else:
-        rows.append(["p50 / p99 at 1 client", "not measured", "MISS"])
-    sixteen = levels.get(16)
-    if sixteen:
-        rps = sixteen["throughput_rps"]
-        rows.append([f"≥ {TARGET_RPS:g} req/s at 16 clients", f"{rps:.1f} req/s", verdict(rps >= TARGET_RPS)])
-    else:
-        rows.append(["throughput at 16 clients", "not measured", "MISS"])
+    one, sixteen = levels.get(1), levels.get(16)
+    for issue, p50_target, p99_target, rps_target in TARGETS:
+        if one:
+            p50, p99 = one["latency"]["p50_ms"], one["latency"]["p99_ms"]
+            rows.append(
+                [f"{issue}: p50 ≤ {p50_target:g} ms at 1 client", f"{p50:.1f} ms", verdict(p50 <= p50_target)]
+            )
+            rows.append(
+                [f"{issue}: p99 ≤ {p99_target:g} ms at 1 client", f"{p99:.1f} ms", verdict(p99 <= p99_target)]
+            )
+        else:
+            rows.append([f"{issue}: p50 / p99 at 1 client", "not measured", "MISS"])
+        if sixteen:
+            rps = sixteen["throughput_rps"]
+            rows.append(
+                [
+                    f"{issue}: ≥ {rps_target:g} req/s at 16 clients",
+                    f"{rps:.1f} req/s",
+                    verdict(rps >= rps_target),
+                ]
+            )
+        else:
+            rows.append([f"{issue}: throughput at 16 clients", "not measured", "MISS"])
     errors = sum(level["errors"] for level in levels.values())
     rows.append(["zero errors (non-200 or failed requests)", str(errors), verdict(errors == 0)])
     return rows
