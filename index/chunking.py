@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 from index.sentences import sentence_spans
 
@@ -41,8 +42,8 @@ class Chunk:
     end: int
     text: str
 
-    @property
-    def content_hash(self) -> str:
+    @cached_property
+    def content_hash(self) -> str:  # computed once: a rebuild looks it up several times per chunk
         return content_hash(self.text)
 
 

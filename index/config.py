@@ -38,7 +38,7 @@ class IndexSettings(BaseSettings):
         "from the same model into model_cache_dir and checked against torch",
     )
     model_cache_dir: Path = Path("var/models")
-    embed_batch_size: int = Field(64, ge=1, le=4096)
+    embed_batch_size: int = Field(16, ge=1, le=4096, description="passages per encoder call during a build")
     torch_threads: int = Field(0, ge=0, le=256, description="0: let torch decide")
     chunk_max_tokens: int = Field(180, ge=16, le=512)
     chunk_overlap_tokens: int = Field(40, ge=0, le=256)

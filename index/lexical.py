@@ -10,6 +10,7 @@ import json
 import re
 from collections import Counter
 from collections.abc import Sequence
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -181,6 +182,12 @@ class LexicalIndex:
         n_docs, n_terms = counts.shape
         df = np.bincount(counts.indices, minlength=n_terms) if n_terms else np.zeros(0)
         self._idf = np.log(1.0 + (max(n_docs, 1) - df + 0.5) / (df + 0.5))
+
+    @cached_property
+    def _weights(self) -> sparse.csc_matrix:
+        """BM25 weight of every (passage, term), derived on first use (a rebuild only needs the counts)."""
+        counts, k1, b = self._counts, self.k1, self.b
+        n_docs = counts.shape[0]
         lengths = np.asarray(counts.sum(axis=1), dtype=np.float64).ravel()
         avg = lengths.mean() if n_docs else 1.0
         norm = k1 * (1.0 - b + b * lengths / max(avg, 1e-9))
@@ -190,7 +197,7 @@ class LexicalIndex:
         weights = sparse.csr_matrix(
             (data.astype(np.float32), counts.indices, counts.indptr), shape=counts.shape
         )
-        self._weights = weights.tocsc()
+        return weights.tocsc()
 
     def idf_by_term(self) -> dict[str, float]:
         """Inverse document frequency of every known term (unknown terms weigh 0 in coverage)."""
@@ -249,7 +256,7 @@ class LexicalIndex:
         return cls(counts, vocabulary, k1, b)
 
     def __len__(self) -> int:
-        return int(self._weights.shape[0])
+        return int(self._counts.shape[0])
 
     def term_id(self, term: str) -> int | None:
         return self._vocabulary.get(term)

@@ -129,6 +129,9 @@ def file_digest(path: Path) -> str:
     return digest.hexdigest()
 
 
+_JSON = json.JSONEncoder(ensure_ascii=False)  # one encoder for every record (json.dumps makes one per call)
+
+
 def save_library(library: Library, directory: Path) -> Manifest:
     """Write into a temporary sibling directory, then swap it into place; returns the written manifest."""
     directory = directory.resolve()
@@ -137,11 +140,11 @@ def save_library(library: Library, directory: Path) -> Manifest:
     try:
         with (tmp / "documents.jsonl").open("w", encoding="utf-8") as handle:
             for document in library.documents.values():
-                handle.write(json.dumps(document.to_record(), ensure_ascii=False) + "\n")
+                handle.write(_JSON.encode(document.to_record()) + "\n")
         with (tmp / "chunks.jsonl").open("w", encoding="utf-8") as handle:
             for chunk in library.chunks:
                 record = {"id": chunk.chunk_id, "doc": chunk.doc_id, "start": chunk.start, "end": chunk.end}
-                handle.write(json.dumps(record) + "\n")
+                handle.write(_JSON.encode(record) + "\n")
         library.dense.save(tmp / "dense.faiss")
         library.lexical.save(tmp)
         with (tmp / "approved.jsonl").open("w", encoding="utf-8") as handle:
