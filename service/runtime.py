@@ -44,6 +44,7 @@ class Runtime:
     def close(self) -> None:
         if self.batcher is not None:
             self.batcher.close()
+            log.info("query batcher: %d questions in %d batches", self.batcher.questions, self.batcher.batches)
 
 
 def load_runtime(settings: Settings, embedder: Embedder | None = None) -> Runtime:

@@ -42,26 +42,30 @@ def assert_same_top_k(
     assert (np.diff(scores, axis=1) <= 1e-6).all(), "scores must be in descending order"
 
 
+@pytest.mark.parametrize("kind", ["flat", "sq8"])
 @pytest.mark.parametrize("k", [1, 2, 7, 50, 300, 1000])
-def test_faiss_top_k_equals_brute_force(k: int) -> None:
+def test_faiss_top_k_equals_brute_force(k: int, kind: str) -> None:
     rng = np.random.default_rng(k)
     vectors = normalised(rng, 300, 48)
     queries = normalised(rng, 12, 48)
-    dense = DenseIndex.build(vectors)
+    dense = DenseIndex.build(vectors, kind=kind)
+    assert dense.kind == kind
     assert len(dense) == 300
     assert dense.dimension == 48
     assert_same_top_k(dense, vectors, queries, k)
 
 
-def test_faiss_stores_vectors_exactly(tmp_path: Path) -> None:
+@pytest.mark.parametrize("kind", ["flat", "sq8"])
+def test_faiss_stores_vectors_exactly(tmp_path: Path, kind: str) -> None:
     rng = np.random.default_rng(7)
     vectors = normalised(rng, 40, 16)
-    dense = DenseIndex.build(vectors)
+    dense = DenseIndex.build(vectors, kind=kind)
     np.testing.assert_array_equal(dense.vectors(), vectors)
     rows = np.asarray([5, 0, 39, 5], dtype=np.int64)
     np.testing.assert_array_equal(dense.vectors(rows), vectors[rows])
     dense.save(tmp_path / "dense.faiss")
     loaded = DenseIndex.load(tmp_path / "dense.faiss")
+    assert loaded.kind == kind
     np.testing.assert_array_equal(loaded.vectors(), vectors)
     queries = normalised(rng, 3, 16)
     for k in (1, 10, 40):
@@ -103,3 +107,14 @@ def test_faiss_top_k_on_the_seed_index(
     )
     for k in (1, 3, 10, len(vectors)):
         assert_same_top_k(seed_library.dense, vectors, queries, k)
+
+
+def test_sq8_rescoring_finds_the_exact_top_k_on_many_close_vectors() -> None:
+    """Near-duplicates (as in MedQuAD, where many passages differ by a few words) are the hard case for an
+    8-bit scan: the exact rescoring of 4 x k candidates must still return the brute-force top k."""
+    rng = np.random.default_rng(11)
+    base = normalised(rng, 200, 64)
+    vectors = base[rng.integers(0, 200, 5000)] + 0.02 * rng.standard_normal((5000, 64)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    queries = normalised(rng, 40, 64)
+    assert_same_top_k(DenseIndex.build(vectors, kind="sq8"), vectors, queries, 10)

@@ -1,4 +1,4 @@
-"""Above the threshold the dense index is approximate (IVF); its results still match exact search closely."""
+"""The dense index kind follows the size; above 100k it is approximate (IVF) and still matches exact search closely."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 
-from index.store import DenseIndex
+from index.store import SQ_THRESHOLD, DenseIndex
 
 
 def clustered(n: int, seed: int = 3) -> np.ndarray:
@@ -16,8 +16,9 @@ def clustered(n: int, seed: int = 3) -> np.ndarray:
     return (x / np.linalg.norm(x, axis=1, keepdims=True)).astype(np.float32)
 
 
-def test_auto_is_exact_for_small_libraries() -> None:
+def test_auto_picks_the_kind_by_size() -> None:
     assert DenseIndex.build(clustered(500)).kind == "flat"
+    assert DenseIndex.build(clustered(SQ_THRESHOLD + 1)).kind == "sq8"
 
 
 def test_ivf_recall_against_brute_force(tmp_path: Path) -> None:
