@@ -158,3 +158,22 @@ def test_retriever_with_a_batcher_ranks_exactly_as_without(
         assert {h.document.doc_id for h in restricted} == {doc_id}
     finally:
         batcher.close()
+
+
+def test_questions_can_be_encoded_one_by_one_and_still_searched_together(
+    corpus_index: tuple[DenseIndex, Vectors],
+) -> None:
+    dense, vectors = corpus_index
+    embedder = SlowEmbedder()
+    batcher = QueryBatcher(embedder, dense, max_batch=8, embed_together=False)
+    try:
+        with ThreadPoolExecutor(8) as pool:
+            results = list(pool.map(lambda q: batcher.search(q, 5), QUESTIONS[:16]))
+    finally:
+        batcher.close()
+    assert set(embedder.calls) == {1}  # every encoder call held one question
+    assert batcher.batches < 16  # but searches were batched
+    for question, result in zip(QUESTIONS[:16], results, strict=True):
+        np.testing.assert_allclose(
+            result.scores, oracle(vectors, HashingEmbedder(64).embed([question]), 5), atol=1e-5
+        )
