@@ -100,6 +100,10 @@ def render_index_build(result: dict[str, Any]) -> str:
         ("index size on disk (MiB)", result.get("index_size_mib")),
         ("peak RSS (MiB)", result.get("peak_rss_mib")),
         ("rebuild after one edited document (s)", result.get("rebuild_after_one_edit_seconds")),
+        (
+            "the same as `python -m index build` in a new process, model load included (s)",
+            result.get("rebuild_after_one_edit_cli_seconds"),
+        ),
     ]
     return markdown_table(("measure", "value"), rows)
 
