@@ -130,7 +130,16 @@ class DenseIndex:
 
         Index files are never modified in place (a build swaps in a new directory), so mapping is safe.
         """
-        flags = faiss.IO_FLAG_MMAP | faiss.IO_FLAG_READ_ONLY if mmap else 0
+        flags = 0
+        if mmap:
+            # IO_FLAG_MMAP maps the lists of an IVF index (whose type tags start "Iw"); the codes of flat and
+            # sq8 indexes need IO_FLAG_MMAP_IFC instead, and FAISS refuses the two together on an IVF file.
+            try:
+                with path.open("rb") as handle:
+                    ivf = handle.read(2) == b"Iw"
+            except OSError as exc:
+                raise IndexCorrupt(f"{path}: cannot read the dense index: {exc}") from exc
+            flags = (faiss.IO_FLAG_MMAP if ivf else faiss.IO_FLAG_MMAP_IFC) | faiss.IO_FLAG_READ_ONLY
         try:
             return cls(faiss.read_index(str(path), flags), nprobe)
         except RuntimeError as exc:

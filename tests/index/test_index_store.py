@@ -118,3 +118,14 @@ def test_sq8_rescoring_finds_the_exact_top_k_on_many_close_vectors() -> None:
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
     queries = normalised(rng, 40, 64)
     assert_same_top_k(DenseIndex.build(vectors, kind="sq8"), vectors, queries, 10)
+
+
+@pytest.mark.parametrize("kind", ["flat", "sq8"])
+def test_loaded_index_is_memory_mapped_so_workers_share_it(tmp_path: Path, kind: str) -> None:
+    rng = np.random.default_rng(5)
+    vectors = normalised(rng, 500, 32)
+    path = tmp_path / f"{kind}.faiss"
+    DenseIndex.build(vectors, kind=kind).save(path)
+    loaded = DenseIndex.load(path)
+    assert str(path) in Path("/proc/self/maps").read_text(), "the index file is not mapped"
+    assert_same_top_k(loaded, vectors, normalised(rng, 5, 32), 10)

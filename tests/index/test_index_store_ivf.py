@@ -34,4 +34,7 @@ def test_ivf_recall_against_brute_force(tmp_path: Path) -> None:
     index.save(tmp_path / "ivf.faiss")
     loaded = DenseIndex.load(tmp_path / "ivf.faiss", nprobe=16)
     assert loaded.kind == "ivf"
+    assert str(tmp_path / "ivf.faiss") in Path("/proc/self/maps").read_text(), (
+        "the inverted lists are not mapped"
+    )
     np.testing.assert_array_equal(loaded.search(queries, 10)[1], ids)
