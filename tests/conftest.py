@@ -8,7 +8,7 @@ Fixture names are part of the test suite's contract (service tests reuse them):
 - `seed_index_dir` (session): the seed corpus indexed with the real model into a temporary directory;
 - `seed_library` (session): that index loaded with `index.library.load_library`;
 - `seed_retriever` (session): a `Retriever` over `seed_library` with the real model;
-- `seed_library_fake` (session): the seed corpus indexed with the fake embedder.
+- `seed_index_dir_fake`, `seed_library_fake` (session): the seed corpus indexed with the fake embedder.
 
 Tests that use the real model are also given the `model` marker automatically, so `-m "not model"` skips them.
 """
@@ -25,7 +25,7 @@ import pytest
 
 from index.build import build_index
 from index.chunking import ChunkSettings
-from index.embedder import SentenceTransformerEmbedder, Vectors
+from index.embedder import Embedder, SentenceTransformerEmbedder, Vectors
 from index.library import Library, load_library
 from index.retriever import Retriever
 
@@ -104,9 +104,7 @@ def seed_index_dir(
     real_embedder: SentenceTransformerEmbedder,
     seed_corpus_dir: Path,
 ) -> Path:
-    out = tmp_path_factory.mktemp("seed-index") / "index"
-    build_index([seed_corpus_dir], out, real_embedder, ChunkSettings())
-    return out
+    return _index_seed_corpus(tmp_path_factory, real_embedder, seed_corpus_dir)
 
 
 @pytest.fixture(scope="session")
@@ -120,10 +118,20 @@ def seed_retriever(seed_library: Library, real_embedder: SentenceTransformerEmbe
 
 
 @pytest.fixture(scope="session")
-def seed_library_fake(
+def seed_index_dir_fake(
     tmp_path_factory: pytest.TempPathFactory, fake_embedder: HashingEmbedder, seed_corpus_dir: Path
-) -> Library:
-    """The seed corpus indexed with the fake embedder: for retrieval logic that does not need the model."""
-    out = tmp_path_factory.mktemp("seed-index-fake") / "index"
-    build_index([seed_corpus_dir], out, fake_embedder, ChunkSettings())
-    return load_library(out)
+) -> Path:
+    """The seed corpus indexed with the fake embedder (read-only: tests that change it copy it first)."""
+    return _index_seed_corpus(tmp_path_factory, fake_embedder, seed_corpus_dir)
+
+
+@pytest.fixture(scope="session")
+def seed_library_fake(seed_index_dir_fake: Path) -> Library:
+    """That index loaded: for retrieval logic that does not need the model."""
+    return load_library(seed_index_dir_fake)
+
+
+def _index_seed_corpus(factory: pytest.TempPathFactory, embedder: Embedder, corpus: Path) -> Path:
+    out = factory.mktemp("seed-index") / "index"
+    build_index([corpus], out, embedder, ChunkSettings())
+    return out

@@ -29,13 +29,9 @@ QUESTIONS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def built_index(
-    tmp_path_factory: pytest.TempPathFactory, fake_embedder: Embedder, seed_corpus_dir: Path
-) -> Path:
-    out = tmp_path_factory.mktemp("fake-index") / "index"
-    build_index([seed_corpus_dir], out, fake_embedder, ChunkSettings())
-    return out
+@pytest.fixture
+def built_index(seed_index_dir_fake: Path) -> Path:
+    return seed_index_dir_fake
 
 
 @pytest.fixture
