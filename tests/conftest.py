@@ -8,7 +8,8 @@ Fixture names are part of the test suite's contract (service tests reuse them):
 - `seed_index_dir` (session): the seed corpus indexed with the real model into a temporary directory;
 - `seed_library` (session): that index loaded with `index.library.load_library`;
 - `seed_retriever` (session): a `Retriever` over `seed_library` with the real model;
-- `seed_index_dir_fake`, `seed_library_fake` (session): the seed corpus indexed with the fake embedder.
+- `seed_index_dir_fake`, `seed_library_fake` (session): the seed corpus indexed with the fake embedder;
+- `index_copy`: a private copy of that index, for tests that change it.
 
 Tests that use the real model are also given the `model` marker automatically, so `-m "not model"` skips them.
 """
@@ -18,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -26,7 +28,7 @@ import pytest
 from index.build import build_index
 from index.chunking import ChunkSettings
 from index.embedder import Embedder, SentenceTransformerEmbedder, Vectors
-from index.library import Library, load_library
+from index.library import Library, file_digest, load_library
 from index.retriever import Retriever
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -123,6 +125,19 @@ def seed_index_dir_fake(
 ) -> Path:
     """The seed corpus indexed with the fake embedder (read-only: tests that change it copy it first)."""
     return _index_seed_corpus(tmp_path_factory, fake_embedder, seed_corpus_dir)
+
+
+@pytest.fixture
+def index_copy(seed_index_dir_fake: Path, tmp_path: Path) -> Path:
+    """A private copy of the fake-embedder seed index, for tests that rebuild, damage or edit it."""
+    copy = tmp_path / "index"
+    shutil.copytree(seed_index_dir_fake, copy)
+    return copy
+
+
+def file_digests(directory: Path) -> dict[str, str]:
+    """sha256 of every file in a directory, by name: compare two calls to see whether anything changed."""
+    return {path.name: file_digest(path) for path in sorted(directory.iterdir())}
 
 
 @pytest.fixture(scope="session")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -15,6 +14,7 @@ from index.chunking import ChunkSettings
 from index.embedder import Embedder
 from index.errors import ApprovedAnswerRejected, CorpusError, IndexCorrupt
 from index.library import DATA_FILES, MANIFEST, file_digest, load_library
+from tests.conftest import file_digests
 
 DONOVAN = "dupilumab-advanced-aa-donovan"
 # verbatim sentences of the seed library: supported whatever the embedder
@@ -39,31 +39,13 @@ def write_entry(directory: Path, entry_id: str, answer: str, citations: list[str
     return path
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory, fake_embedder: Embedder, seed_corpus_dir: Path) -> Path:
-    out = tmp_path_factory.mktemp("approved-fake") / "index"
-    build_index([seed_corpus_dir], out, fake_embedder, ChunkSettings())
-    return out
-
-
-@pytest.fixture
-def index_copy(built: Path, tmp_path: Path) -> Path:
-    copy = tmp_path / "index"
-    shutil.copytree(built, copy)
-    return copy
-
-
-def snapshot(directory: Path) -> dict[str, str]:
-    return {p.name: file_digest(p) for p in sorted(directory.iterdir())}
-
-
 def test_build_refuses_an_entry_with_an_unsupported_sentence(
     index_copy: Path, tmp_path: Path, fake_embedder: Embedder, seed_corpus_dir: Path
 ) -> None:
     approved = tmp_path / "approved"
     write_entry(approved, "good-entry", GOOD, [DONOVAN])
     write_entry(approved, "dupilumab-cures", f"{GOOD.split('. ')[0]}. {BAD_SENTENCE}", [DONOVAN])
-    before = snapshot(index_copy)
+    before = file_digests(index_copy)
 
     with pytest.raises(ApprovedAnswerRejected) as raised:
         build_index([seed_corpus_dir], index_copy, fake_embedder, ChunkSettings(), approved_dir=approved)
@@ -73,7 +55,7 @@ def test_build_refuses_an_entry_with_an_unsupported_sentence(
     assert "'dupilumab-cures'" in message
     assert BAD_SENTENCE in message
     assert "good-entry" not in message  # only the entry at fault is named
-    assert snapshot(index_copy) == before, "a refused build must leave the previous index as it was"
+    assert file_digests(index_copy) == before, "a refused build must leave the previous index as it was"
     assert not [p for p in index_copy.parent.iterdir() if ".building-" in p.name]
 
 
@@ -129,9 +111,9 @@ def test_evidence_that_no_longer_matches_its_document_is_corrupt(
         load_library(index_copy)
 
 
-def test_an_index_without_approved_answers_has_an_empty_file(built: Path) -> None:
-    assert (built / "approved.jsonl").read_bytes() == b""
-    assert load_library(built).approved == []
+def test_an_index_without_approved_answers_has_an_empty_file(seed_index_dir_fake: Path) -> None:
+    assert (seed_index_dir_fake / "approved.jsonl").read_bytes() == b""
+    assert load_library(seed_index_dir_fake).approved == []
 
 
 def test_approved_answers_are_part_of_the_fingerprint(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from pathlib import Path
 
 import numpy as np
@@ -19,6 +18,7 @@ from index.lexical import LexicalIndex
 from index.library import DATA_FILES, FORMAT_VERSION, MANIFEST, Library, file_digest, load_library
 from index.retriever import Retriever
 from index.store import DenseIndex
+from tests.conftest import file_digests
 
 QUESTIONS = [
     "ruxolitinib hair regrowth",
@@ -29,31 +29,17 @@ QUESTIONS = [
 ]
 
 
-@pytest.fixture
-def built_index(seed_index_dir_fake: Path) -> Path:
-    return seed_index_dir_fake
-
-
-@pytest.fixture
-def index_copy(built_index: Path, tmp_path: Path) -> Path:
-    copy = tmp_path / "index"
-    shutil.copytree(built_index, copy)
-    return copy
-
-
-def snapshot(directory: Path) -> dict[str, str]:
-    return {path.name: file_digest(path) for path in sorted(directory.iterdir())}
-
-
 def leftovers(parent: Path) -> list[str]:
     return sorted(p.name for p in parent.iterdir() if ".building-" in p.name or ".old-" in p.name)
 
 
-def test_save_load_round_trip(built_index: Path, fake_embedder: Embedder, seed_corpus_dir: Path) -> None:
+def test_save_load_round_trip(
+    seed_index_dir_fake: Path, fake_embedder: Embedder, seed_corpus_dir: Path
+) -> None:
     documents = load_corpus([seed_corpus_dir])
     chunks = chunk_documents(documents, ChunkSettings())
     loaded = load_library(
-        built_index, expected_model=fake_embedder.name, expected_dimension=fake_embedder.dimension
+        seed_index_dir_fake, expected_model=fake_embedder.name, expected_dimension=fake_embedder.dimension
     )
 
     assert loaded.chunks == chunks
@@ -73,7 +59,7 @@ def test_save_load_round_trip(built_index: Path, fake_embedder: Embedder, seed_c
     assert manifest.chunk_settings == ChunkSettings()
     assert sorted(manifest.files) == sorted(DATA_FILES)
     for name, info in manifest.files.items():
-        assert info["sha256"] == file_digest(built_index / name)
+        assert info["sha256"] == file_digest(seed_index_dir_fake / name)
 
     in_memory = Library(
         manifest,
@@ -106,7 +92,7 @@ def test_failed_build_keeps_the_previous_index(
     seed_corpus_dir: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    before = snapshot(index_copy)
+    before = file_digests(index_copy)
 
     def boom(*args: object, **kwargs: object) -> None:
         raise RuntimeError("disk on fire")
@@ -116,7 +102,7 @@ def test_failed_build_keeps_the_previous_index(
     with pytest.raises(RuntimeError, match="disk on fire"):
         build_index([seed_corpus_dir], index_copy, fake_embedder, ChunkSettings())
 
-    assert snapshot(index_copy) == before
+    assert file_digests(index_copy) == before
     assert leftovers(index_copy.parent) == []
     assert load_library(index_copy).manifest.chunks > 0
 
