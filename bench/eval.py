@@ -16,7 +16,7 @@ from typing import Any
 from bench import medquad as mq
 from bench.machine import MEDQUAD, REPO, describe
 from bench.metrics import paired_bootstrap_ci, reciprocal_ranks
-from bench.report import render_eval, write_result
+from bench.report import publish, render_eval
 from bench.searching import MODE_LABELS, MODES, CachedEmbedder, doc_ranker, fusion_grid, settings_for_index
 from bench.seed import load_questions, score_questions
 from bench.triage_matrix import triage_matrix
@@ -232,10 +232,7 @@ def main(argv: list[str] | None = None) -> None:
         "seconds": round(time.perf_counter() - started, 1),
         "machine": describe(),
     }
-    print()
-    print(render_eval(result))
-    path = write_result("eval", result)
-    print(f"\nwritten to {path} and {path.with_name('LATEST.md')}")
+    publish("eval", result, render_eval(result))
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ import time
 from pathlib import Path
 
 from bench.machine import REPO, describe, peak_rss_mib, require_medquad
+from bench.report import publish, render_index_build
 from index.build import build_index
 from index.config import IndexSettings
 from index.embedder import load_embedder
@@ -84,10 +85,7 @@ def main() -> None:
         "model": embedder.name,
         "machine": describe(),
     }
-    print(json.dumps({k: v for k, v in result.items() if k != "machine"}, indent=2))
-    out = REPO / "bench" / "results" / "index_build.json"
-    out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-    print(f"written to {out}")
+    publish("index_build", result, render_index_build(result))
 
 
 if __name__ == "__main__":

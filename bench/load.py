@@ -35,7 +35,7 @@ import psutil
 from bench.load_questions import LoadQuestions, make_questions
 from bench.machine import REPO, describe, require_medquad
 from bench.metrics import latency_summary
-from bench.report import render_load, write_result
+from bench.report import publish, render_load
 from bench.searching import index_backend
 from service.config import Settings
 
@@ -395,10 +395,7 @@ def main(argv: list[str] | None = None) -> None:
         first_requests_latency=latency_summary(warm.latencies),
         healthz_p50_ms=floor,
     )
-    print()
-    print(render_load(result))
-    path = write_result("load", result)
-    print(f"\nwritten to {path} and {path.with_name('LATEST.md')}")
+    publish("load", result, render_load(result))
 
 
 def summarise(

@@ -30,7 +30,7 @@ from bench.eval import DEFAULT_INDEX
 from bench.machine import describe, require_medquad
 from bench.metrics import latency_summary, paired_bootstrap_ci, reciprocal_ranks
 from bench.peer_txtai import run_txtai
-from bench.report import RESULTS, render_peer, write_result
+from bench.report import RESULTS, publish, render_peer
 from bench.searching import CachedEmbedder, doc_ranker, settings_for_index
 from index.build import build_index
 from index.config import IndexSettings
@@ -231,10 +231,7 @@ def main(argv: list[str] | None = None) -> None:
         "notes": notes,
         "machine": describe(),
     }
-    print()
-    print(render_peer(result))
-    path = write_result("peer", result)
-    print(f"\nwritten to {path} and {path.with_name('LATEST.md')}")
+    publish("peer", result, render_peer(result))
 
 
 if __name__ == "__main__":

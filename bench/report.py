@@ -59,6 +59,15 @@ def write_result(name: str, result: dict[str, Any]) -> Path:
     return path
 
 
+def publish(name: str, result: dict[str, Any], rendered: str) -> Path:
+    """Print a benchmark's rendered result, write bench/results/<name>.json and rebuild LATEST.md."""
+    print()
+    print(rendered)
+    path = write_result(name, result)
+    print(f"\nwritten to {path} and {path.with_name('LATEST.md')}")
+    return path
+
+
 def _read(name: str) -> dict[str, Any] | None:
     path = RESULTS / f"{name}.json"
     try:

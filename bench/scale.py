@@ -13,7 +13,8 @@ import time
 
 import numpy as np
 
-from bench.machine import REPO, describe, peak_rss_mib
+from bench.machine import describe, peak_rss_mib
+from bench.report import publish
 from index.store import DenseIndex
 
 
@@ -72,10 +73,7 @@ def main() -> None:
         "recall_at_10_vs_exact": round(recall, 4),
         "machine": describe(),
     }
-    print(json.dumps({k: v for k, v in result.items() if k != "machine"}, indent=2))
-    out = REPO / "bench" / "results" / "scale.json"
-    out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-    print(f"written to {out}")
+    publish("scale", result, json.dumps({k: v for k, v in result.items() if k != "machine"}, indent=2))
 
 
 if __name__ == "__main__":
