@@ -17,8 +17,6 @@ import json
 import multiprocessing
 import sys
 import tempfile
-import time
-from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from importlib import metadata
@@ -32,6 +30,7 @@ from bench.metrics import latency_summary, paired_bootstrap_ci, reciprocal_ranks
 from bench.peer_txtai import run_txtai
 from bench.report import RESULTS, publish, render_peer
 from bench.searching import CachedEmbedder, doc_ranker, settings_for_index
+from bench.timing import time_each
 from index.build import build_index
 from index.config import IndexSettings
 from index.embedder import Embedder, load_embedder, resolve_model
@@ -96,17 +95,6 @@ def run_peer(
         return pool.submit(run_txtai, str(corpus), model_path, queries, timed, str(workdir)).result()
 
 
-def our_latency(retriever: Retriever, queries: Sequence[str], warmup: int = 10) -> list[float]:
-    for query in queries[:warmup]:
-        retriever.search(query, K)
-    times = []
-    for query in queries:
-        started = time.perf_counter()
-        retriever.search(query, K)
-        times.append(time.perf_counter() - started)
-    return times
-
-
 def compare(measure: str, ours: float | None, peer: float | None, higher_is_better: bool) -> dict[str, Any]:
     ratio = round(ours / peer, 2) if ours is not None and peer else None
     lose = None
@@ -158,7 +146,8 @@ def main(argv: list[str] | None = None) -> None:
         )
         # a freshly loaded embedder, as in the service (one used for a bulk build runs single queries slower)
         fresh = load_embedder(ours.settings) if args.limit else ours.embedder
-        ours_lat = our_latency(Retriever(library, fresh, fusion), timed)
+        retriever = Retriever(library, fresh, fusion)
+        ours_lat = time_each(lambda query: retriever.search(query, K), timed)
         corpus = workdir / "peer.jsonl"
         documents = 0
         with corpus.open("w", encoding="utf-8") as out:

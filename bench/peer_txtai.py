@@ -2,7 +2,7 @@
 
 In one process with our ONNX Runtime session, torch (which txtai uses) slows down by an order of
 magnitude (measured: txtai query p50 17 ms alone, 370 ms with an idle ORT session loaded), so the peer
-gets a clean interpreter: nothing of ours is imported here.
+gets a clean interpreter: nothing of ours is imported here but `bench.timing` (standard library only).
 """
 
 from __future__ import annotations
@@ -13,6 +13,8 @@ from collections.abc import Iterator
 from importlib import metadata
 from pathlib import Path
 from typing import Any
+
+from bench.timing import time_each
 
 K = 10
 BATCH = 32
@@ -47,13 +49,7 @@ def run_txtai(
         batch = queries[start : start + BATCH]
         for text, results in zip(batch, embeddings.batchsearch(batch, K), strict=True):
             rankings[text] = [str(r["id"]) for r in results]
-    for query in timed[:WARMUP]:
-        embeddings.search(query, K)
-    latencies = []
-    for query in timed:
-        started = time.perf_counter()
-        embeddings.search(query, K)
-        latencies.append(time.perf_counter() - started)
+    latencies = time_each(lambda query: embeddings.search(query, K), timed, WARMUP)
     config = {
         k: embeddings.config.get(k) for k in ("path", "content", "hybrid", "dense", "scoring", "backend")
     }
