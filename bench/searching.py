@@ -60,6 +60,10 @@ class CachedEmbedder:
     def dimension(self) -> int:
         return self._inner.dimension
 
+    @property
+    def batch_invariant(self) -> bool:
+        return self._inner.batch_invariant
+
     def precompute(self, texts: Sequence[str]) -> None:
         todo = list(dict.fromkeys(t for t in texts if t not in self._cache))
         if todo:

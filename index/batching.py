@@ -44,15 +44,11 @@ _STOP = _Request("", 0)
 class QueryBatcher:
     """Embeds and searches concurrent single questions together. Thread-safe; `close()` stops the worker."""
 
-    def __init__(
-        self, embedder: Embedder, dense: DenseIndex, max_batch: int = 16, *, embed_together: bool = True
-    ) -> None:
-        """`embed_together=False` encodes each question alone (still searching them together): for an
-        encoder whose output depends on what else is in the batch, such as dynamic int8 quantisation, whose
-        activation scale is taken over the whole batch; a patient's answer must not depend on another's."""
+    def __init__(self, embedder: Embedder, dense: DenseIndex, max_batch: int = 16) -> None:
+        """An embedder that is not `batch_invariant` (dynamic int8) gets each question alone, still searched
+        together with the others: a patient's answer must not depend on another patient's question."""
         if max_batch < 1:
             raise ValueError("max_batch must be at least 1")
-        self.embed_together = embed_together
         self.embedder = embedder
         self.dense = dense
         self.max_batch = max_batch
@@ -105,7 +101,7 @@ class QueryBatcher:
     def _answer(self, batch: list[_Request]) -> None:
         try:
             texts = [request.text for request in batch]
-            if self.embed_together:
+            if self.embedder.batch_invariant:
                 vectors = self.embedder.embed(texts)
             else:
                 vectors = np.concatenate([self.embedder.embed([text]) for text in texts])

@@ -31,6 +31,12 @@ class Embedder(Protocol):
     @property
     def dimension(self) -> int: ...
 
+    @property
+    def batch_invariant(self) -> bool:
+        """Whether a text's vector is the same whatever other texts share the call (False for dynamic int8
+        quantisation, whose activation scale is taken over the whole batch)."""
+        ...
+
     def embed(self, texts: list[str], *, progress: bool = False) -> Vectors: ...
 
     def count_tokens(self, text: str) -> int: ...
@@ -67,6 +73,10 @@ class SentenceTransformerEmbedder:
     @property
     def name(self) -> str:
         return self._name
+
+    @property
+    def batch_invariant(self) -> bool:
+        return True  # float32; padding is masked out of the pooling
 
     @property
     def dimension(self) -> int:

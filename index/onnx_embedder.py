@@ -29,6 +29,8 @@ EXPORT_VERSION = 1
 BACKENDS = ("onnx", "onnx-int8")
 # Worst cosine between this backend and torch on the check sample, below which the export is refused.
 MIN_COSINE = {"onnx": 0.999, "onnx-int8": 0.95}
+# Dynamic int8 quantisation scales activations over the whole batch, so a text's vector depends on its batch.
+BATCH_INVARIANT = {"onnx": True, "onnx-int8": False}
 CHECK_SAMPLE = [
     "What are the side effects of JAK inhibitors?",
     "Dupilumab is approved for the treatment of moderate to severe eczema (atopic dermatitis).",
@@ -46,7 +48,14 @@ class OnnxEmbedder:
     """Implements `index.embedder.Embedder` with an exported ONNX graph."""
 
     def __init__(
-        self, model_dir: Path, graph: Path, name: str, *, batch_size: int = 32, threads: int = 0
+        self,
+        model_dir: Path,
+        graph: Path,
+        name: str,
+        *,
+        batch_size: int = 32,
+        threads: int = 0,
+        batch_invariant: bool = True,
     ) -> None:
         options = ort.SessionOptions()
         options.intra_op_num_threads = threads or (os.cpu_count() or 1)
@@ -64,12 +73,17 @@ class OnnxEmbedder:
         self._counter.no_padding()
         self._inputs = {i.name for i in self._session.get_inputs()}
         self._name = name
+        self._batch_invariant = batch_invariant
         self._batch_size = batch_size
         self._dimension = int(self.embed(["dimension probe"]).shape[1])
 
     @property
     def name(self) -> str:
         return self._name
+
+    @property
+    def batch_invariant(self) -> bool:
+        return self._batch_invariant
 
     @property
     def dimension(self) -> int:
@@ -219,7 +233,9 @@ def load_onnx_embedder(
         if reference is None:
             raise EmbedderError(f"{graph} is missing and no reference model was given to export it")
         _export_checked(model_dir, name, backend, target, reference(), **options)
-    return OnnxEmbedder(model_dir, graph, f"{name}@{backend}", **options)
+    return OnnxEmbedder(
+        model_dir, graph, f"{name}@{backend}", batch_invariant=BATCH_INVARIANT[backend], **options
+    )
 
 
 def _export_checked(

@@ -119,6 +119,10 @@ class _MemoEmbedder:
     def dimension(self) -> int:
         return self.inner.dimension
 
+    @property
+    def batch_invariant(self) -> bool:
+        return self.inner.batch_invariant
+
     def embed(self, texts: list[str], *, progress: bool = False) -> Vector:
         with self._lock:
             missing = [t for t in dict.fromkeys(texts) if t not in self._memo]

@@ -68,12 +68,7 @@ def load_runtime(settings: Settings, embedder: Embedder | None = None) -> Runtim
         )
         fusion = FusionSettings(settings.rrf_k, settings.dense_weight, settings.lexical_weight)
         if settings.query_batch_max > 1:
-            runtime.batcher = QueryBatcher(
-                runtime.embedder,
-                runtime.library.dense,
-                settings.query_batch_max,
-                embed_together=settings.embedding_backend != "onnx-int8",  # int8 output depends on the batch
-            )
+            runtime.batcher = QueryBatcher(runtime.embedder, runtime.library.dense, settings.query_batch_max)
         runtime.retriever = Retriever(runtime.library, runtime.embedder, fusion, batcher=runtime.batcher)
         runtime.composer.retriever = runtime.retriever
         runtime.retriever.search("warm up", 1)  # first call pays one-off costs, not the first patient

@@ -56,6 +56,10 @@ class HashingEmbedder:
         return f"fake-hash-{self._dimension}"
 
     @property
+    def batch_invariant(self) -> bool:
+        return True
+
+    @property
     def dimension(self) -> int:
         return self._dimension
 

@@ -27,6 +27,11 @@ class SlowEmbedder(HashingEmbedder):
         super().__init__(64)
         self.calls: list[int] = []
         self.fail_on: str | None = None
+        self.invariant = True
+
+    @property
+    def batch_invariant(self) -> bool:
+        return self.invariant
 
     def embed(self, texts: list[str], *, progress: bool = False) -> Vectors:
         self.calls.append(len(texts))
@@ -160,12 +165,13 @@ def test_retriever_with_a_batcher_ranks_exactly_as_without(
         batcher.close()
 
 
-def test_questions_can_be_encoded_one_by_one_and_still_searched_together(
+def test_a_batch_dependent_encoder_gets_questions_one_by_one_still_searched_together(
     corpus_index: tuple[DenseIndex, Vectors],
 ) -> None:
     dense, vectors = corpus_index
     embedder = SlowEmbedder()
-    batcher = QueryBatcher(embedder, dense, max_batch=8, embed_together=False)
+    embedder.invariant = False  # as dynamic int8
+    batcher = QueryBatcher(embedder, dense, max_batch=8)
     try:
         with ThreadPoolExecutor(8) as pool:
             results = list(pool.map(lambda q: batcher.search(q, 5), QUESTIONS[:16]))

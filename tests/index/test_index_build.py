@@ -31,6 +31,10 @@ class CountingEmbedder:
         return self._name
 
     @property
+    def batch_invariant(self) -> bool:
+        return True
+
+    @property
     def dimension(self) -> int:
         return self.inner.dimension
 

@@ -14,7 +14,7 @@ from index.config import IndexSettings
 from index.embedder import Embedder, load_embedder
 from index.errors import EmbedderError, IndexMismatch
 from index.library import load_library
-from index.onnx_embedder import OnnxEmbedder, load_onnx_embedder
+from index.onnx_embedder import BACKENDS, BATCH_INVARIANT, OnnxEmbedder, load_onnx_embedder
 
 pytestmark = pytest.mark.model
 
@@ -78,3 +78,12 @@ def test_backends_do_not_mix(
     assert load_library(out).manifest.model.endswith("@onnx")
     with pytest.raises(IndexMismatch, match="@onnx"):
         load_library(out, expected_model=real_embedder.name)
+
+
+def test_only_the_int8_backend_declares_its_vectors_batch_dependent(
+    onnx_embedder: Embedder, real_embedder: Embedder
+) -> None:
+    assert set(BATCH_INVARIANT) == set(BACKENDS)
+    assert BATCH_INVARIANT == {"onnx": True, "onnx-int8": False}
+    assert onnx_embedder.batch_invariant
+    assert real_embedder.batch_invariant
