@@ -13,7 +13,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: install run test lint typecheck index bench bench-index eval browser-deps clean
+.PHONY: install run test lint typecheck index bench bench-index eval triage-model browser-deps clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -47,6 +47,10 @@ bench-index: $(STAMP)
 
 eval: $(STAMP)
 	$(PY) -m bench.eval
+
+# Retrain the triage classifier from service/triage/data (deterministic; commit the result)
+triage-model: $(STAMP)
+	$(PY) -m service.triage train
 
 bench: $(STAMP)
 	$(PY) -m bench.load --workers 2

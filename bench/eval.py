@@ -1,4 +1,4 @@
-"""`make eval`: retrieval quality on the seed library and on MedQuAD, fusion settings, triage confusion matrix.
+"""`make eval`: retrieval quality on the seed library and on MedQuAD, fusion settings, and the safety triage.
 
 Prints Markdown tables and writes them with the machine's description to bench/results/eval.json (and
 bench/results/LATEST.md). The MedQuAD part uses the index `make bench-index` builds; without it, or without
@@ -19,7 +19,7 @@ from bench.metrics import paired_bootstrap_ci, reciprocal_ranks
 from bench.report import publish, render_eval
 from bench.searching import MODE_LABELS, MODES, CachedEmbedder, doc_ranker, fusion_grid, settings_for_index
 from bench.seed import load_questions, score_questions
-from bench.triage_matrix import triage_matrix
+from bench.triage_eval import evaluate as evaluate_triage
 from index.build import build_index
 from index.config import IndexSettings
 from index.embedder import load_embedder
@@ -227,7 +227,7 @@ def main(argv: list[str] | None = None) -> None:
         "medquad": medquad,
         "fusion": fusion,
         "fusion_verdict": verdict,
-        "triage": triage_matrix(),
+        "triage": evaluate_triage(),
         "model": embedder.name,
         "seconds": round(time.perf_counter() - started, 1),
         "machine": describe(),

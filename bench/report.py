@@ -199,20 +199,11 @@ def render_eval(result: dict[str, Any]) -> str:
         parts.append(markdown_table(fusion_headers, fusion_rows))
         if result.get("fusion_verdict"):
             parts.append("\n" + result["fusion_verdict"] + "\n")
-    triage = result.get("triage") or {}
-    if triage.get("skipped"):
-        parts.append(f"\n### Triage\n\nskipped: {triage['skipped']}\n")
-    elif triage:
-        labels = triage["labels"]
-        parts.append(
-            f"\n### Triage ({triage['cases']} labelled cases in tests/service/triage_cases.yaml; "
-            f"accuracy {triage['accuracy']:.1%}; emergencies missed: {triage['emergencies_missed']})\n"
-        )
-        rows = [
-            (f"expected {e}", *(triage["matrix"][e][p] for p in labels), sum(triage["matrix"][e].values()))
-            for e in labels
-        ]
-        parts.append(markdown_table(("", *(f"predicted {p}" for p in labels), "total"), rows))
+    triage = result.get("triage")
+    if triage:
+        from bench.triage_eval import render as render_triage
+
+        parts.append("\n" + render_triage(triage))
     return "\n".join(parts)
 
 

@@ -317,7 +317,7 @@ class AnswerComposer:
             "question": question,
             "citations": citations,
             "related": related,
-            "self_harm": bool(verdict and verdict.is_self_harm),
+            "crisis_line": bool(verdict and verdict.crisis_line),
             "approved": approved,
         }
         text, html = self.templates.render(kind, **context)

@@ -62,7 +62,11 @@ class Settings(IndexSettings):
     )
     allowed_origins: list[str] = Field(default_factory=list, description="CORS origins allowed to call /api")
     prompts_dir: Path = Path(__file__).resolve().parent.parent / "prompts"
-    triage_phrases: Path | None = None
+    triage_phrases: Path | None = Field(None, description="phrase file; default service/triage/phrases.yaml")
+    triage_model_dir: Path | None = Field(
+        None,
+        description="trained triage classifier; default service/triage/model (built by make triage-model)",
+    )
 
     @field_validator("region", mode="before")
     @classmethod

@@ -20,7 +20,7 @@ from service.answers import Answer, AnswerComposer
 from service.cache import LRUCache
 from service.config import Settings
 from service.templates import Templates
-from service.triage import Triage
+from service.triage import load_classifier, load_triage
 
 log = logging.getLogger("clinic.service")
 
@@ -50,26 +50,37 @@ class Runtime:
 
 
 def load_runtime(settings: Settings, embedder: Embedder | None = None) -> Runtime:
-    """Load everything; templates and triage rules must be valid (they raise), model and index may fail."""
+    """Load everything. Templates, triage phrases and the triage classifier must be valid and match the
+    embedding model (they raise: the service refuses to start); the model and the index may fail."""
     started = time.perf_counter()
     templates = Templates(settings.prompts_dir)
-    triage = Triage.from_file(settings.triage_phrases)
-    runtime = Runtime(settings, AnswerComposer(settings, triage, templates, None))
-    runtime.answers = LRUCache(settings.answer_cache_entries)
+    classifier = load_classifier(settings.triage_model_dir)
+    problem: str | None = None
     try:
         set_search_threads(settings.query_threads)
-        runtime.embedder = embedder or load_embedder(
+        embedder = embedder or load_embedder(
             settings.model_copy(update={"torch_threads": settings.query_threads})
         )
+    except ClinicIndexError as exc:
+        problem = str(exc)
+        log.error("embedding model not loaded: %s", exc)
+    triage = load_triage(embedder, phrases_path=settings.triage_phrases, classifier=classifier)
+    runtime = Runtime(settings, AnswerComposer(settings, triage, templates, None), embedder=embedder)
+    runtime.answers = LRUCache(settings.answer_cache_entries)
+    if embedder is None:
+        runtime.problem = problem
+        runtime.load_seconds = time.perf_counter() - started
+        return runtime
+    try:
         runtime.library = load_library(
             settings.index_dir,
-            expected_model=runtime.embedder.name,
-            expected_dimension=runtime.embedder.dimension,
+            expected_model=embedder.name,
+            expected_dimension=embedder.dimension,
         )
         fusion = FusionSettings(settings.rrf_k, settings.dense_weight, settings.lexical_weight)
         if settings.query_batch_max > 1:
-            runtime.batcher = QueryBatcher(runtime.embedder, runtime.library.dense, settings.query_batch_max)
-        runtime.retriever = Retriever(runtime.library, runtime.embedder, fusion, batcher=runtime.batcher)
+            runtime.batcher = QueryBatcher(embedder, runtime.library.dense, settings.query_batch_max)
+        runtime.retriever = Retriever(runtime.library, embedder, fusion, batcher=runtime.batcher)
         runtime.composer.retriever = runtime.retriever
         runtime.retriever.search("warm up", 1)  # first call pays one-off costs, not the first patient
     except ClinicIndexError as exc:

@@ -28,7 +28,6 @@ from bench.metrics import (  # noqa: E402
 )
 from bench.report import markdown_table  # noqa: E402
 from bench.seed import QuestionsError, load_questions  # noqa: E402
-from bench.triage_matrix import confusion  # noqa: E402
 from index.documents import Document  # noqa: E402
 
 
@@ -126,14 +125,6 @@ def test_strict_and_lenient_ranks() -> None:
     assert result.strict == [2, None]
     assert result.lenient == [1, None]  # "b" shares the title of "a"
     assert duplicate_title_share(queries, groups) == 0.5
-
-
-def test_confusion_matrix_has_every_cell() -> None:
-    labels = ["emergency", "personal_advice", "retrieval"]
-    matrix = confusion([("emergency", "emergency"), ("retrieval", "personal_advice")], labels)
-    assert matrix["emergency"] == {"emergency": 1, "personal_advice": 0, "retrieval": 0}
-    assert matrix["retrieval"]["personal_advice"] == 1
-    assert sum(sum(row.values()) for row in matrix.values()) == 2
 
 
 def test_markdown_table() -> None:

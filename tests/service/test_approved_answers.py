@@ -23,7 +23,7 @@ from service.answers import AnswerComposer
 from service.app import create_app
 from service.config import Settings
 from service.templates import Templates
-from service.triage import Triage
+from service.triage import load_triage
 
 APPROVED_DIR = Path(__file__).resolve().parents[2] / "corpus" / "approved"
 ASK = "/api/v1/ask"
@@ -177,7 +177,7 @@ def test_an_expired_source_stops_the_approved_answer(
     approved_library: Library, real_embedder: Embedder
 ) -> None:
     settings = Settings(clinic_name="Demo Clinic")
-    composer = AnswerComposer(settings, Triage.from_file(), Templates(settings.prompts_dir), None)
+    composer = AnswerComposer(settings, load_triage(real_embedder), Templates(settings.prompts_dir), None)
     question = "can dupilumab make my hair grow back"
     composer.retriever = Retriever(approved_library, real_embedder)
     assert composer.answer(question).approved

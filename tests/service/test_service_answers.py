@@ -12,7 +12,7 @@ from index.retriever import Retriever
 from service.answers import AnswerComposer
 from service.config import Settings
 from service.templates import Templates
-from service.triage import Triage
+from service.triage import load_triage
 
 IN_LIBRARY = [
     "can an eczema drug make hair grow back",
@@ -41,7 +41,9 @@ OUTSIDE = [
 @pytest.fixture(scope="module")
 def composer(seed_retriever: Retriever) -> AnswerComposer:
     settings = Settings(clinic_name="Demo Clinic")
-    return AnswerComposer(settings, Triage.from_file(), Templates(settings.prompts_dir), seed_retriever)
+    return AnswerComposer(
+        settings, load_triage(seed_retriever.embedder), Templates(settings.prompts_dir), seed_retriever
+    )
 
 
 def test_threshold_separates_library_questions_from_the_rest(

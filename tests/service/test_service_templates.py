@@ -45,7 +45,7 @@ def contexts() -> list[dict[str, object]]:
     out = []
     for region, contacts in EMERGENCY_CONTACTS.items():
         for phone, hours in ((None, None), ("555 0100", "Mon-Fri 9-5")):
-            for self_harm in (False, True):
+            for crisis_line in (False, True):
                 out.append(
                     {
                         "clinic": {"name": f"Clinic {region}", "phone": phone, "hours": hours},
@@ -53,7 +53,7 @@ def contexts() -> list[dict[str, object]]:
                         "question": "<script>alert(1)</script>",
                         "citations": [CITATION],
                         "related": [RELATED],
-                        "self_harm": self_harm,
+                        "crisis_line": crisis_line,
                     }
                 )
     return out
@@ -76,8 +76,20 @@ def test_emergency_opens_with_the_number_and_adds_the_crisis_line(templates: Tem
         text, _ = templates.render("emergency", **context)
         contacts = context["contacts"]
         assert text.startswith(f"Call {contacts.emergency} now.")  # type: ignore[attr-defined]
-        if context["self_harm"] and contacts.crisis_line:  # type: ignore[attr-defined]
+        if context["crisis_line"] and contacts.crisis_line:  # type: ignore[attr-defined]
             assert contacts.crisis_line in text  # type: ignore[attr-defined]
+
+
+def test_personal_advice_shows_the_crisis_line_only_when_asked(templates: Templates) -> None:
+    for context in contexts():
+        text, html = templates.render("personal_advice", **context)
+        contacts = context["contacts"]
+        shown = "thinking about harming yourself" in text
+        assert shown == context["crisis_line"]
+        assert shown == ("thinking about harming yourself" in html)
+        if context["crisis_line"] and contacts.crisis_line:  # type: ignore[attr-defined]
+            assert contacts.crisis_line in text  # type: ignore[attr-defined]
+            assert contacts.crisis_line.replace(" ", "") in html  # type: ignore[attr-defined]
 
 
 def test_unknown_metadata_is_shown_as_unknown(templates: Templates) -> None:

@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import functools
+import json
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from service.triage import (
     DEFAULT_PHRASES_PATH,
-    Triage,
+    PhraseTriage,
     TriageKind,
     TriagePhrasesError,
     TriageResult,
@@ -22,8 +22,9 @@ from service.triage import (
 )
 
 REPO = Path(__file__).resolve().parents[2]
-PHRASES = REPO / "service" / "triage_phrases.yaml"
-CASES = Path(__file__).with_name("triage_cases.yaml")
+PHRASES = REPO / "service" / "triage" / "phrases.yaml"
+# The labelled cases the phrase lists were written from (also part of the classifier's training data).
+CASES = REPO / "service" / "triage" / "data" / "legacy_cases.jsonl"
 
 EMERGENCY, ADVICE, RETRIEVAL = (TriageKind.EMERGENCY, TriageKind.PERSONAL_ADVICE, TriageKind.RETRIEVAL)
 
@@ -36,13 +37,13 @@ class Case:
 
 
 @functools.cache
-def real_triage() -> Triage:
-    return Triage.from_file(PHRASES)
+def real_triage() -> PhraseTriage:
+    return PhraseTriage.from_file(PHRASES)
 
 
 def load_cases() -> list[Case]:
-    raw = yaml.safe_load(CASES.read_text(encoding="utf-8"))["cases"]
-    return [Case(c["text"], TriageKind(c["expect"]), c.get("category")) for c in raw]
+    raw = [json.loads(line) for line in CASES.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [Case(c["text"], TriageKind(c["label"]), c.get("category") or None) for c in raw]
 
 
 def rate(correct: int, n: int) -> float:
@@ -98,7 +99,7 @@ def test_labelled_set_rates(capsys: pytest.CaptureFixture[str]) -> None:
     triage = real_triage()
     results = [(case, triage(case.text)) for case in load_cases()]
     with capsys.disabled():
-        print("\n--- triage pass rates (tests/service/triage_cases.yaml) ---")
+        print("\n--- phrase-layer pass rates (service/triage/data/legacy_cases.jsonl) ---")
         print(rate_table(results))
 
     missed = [c.text for c, r in results if c.expect is EMERGENCY and r.kind is not EMERGENCY]
@@ -136,11 +137,13 @@ def test_result_carries_rule_id_not_question_text() -> None:
 def test_retrieval_result_has_no_category_or_rule() -> None:
     result = real_triage()("how does dupilumab work")
     assert result == TriageResult(RETRIEVAL, None, None)
+    assert result.layer is None
+    assert not result.crisis_line
 
 
 def test_default_path_is_the_real_file() -> None:
     assert DEFAULT_PHRASES_PATH.resolve() == PHRASES.resolve()
-    assert Triage.from_file()("I cant breathe").kind is EMERGENCY
+    assert PhraseTriage.from_file()("I cant breathe").kind is EMERGENCY
 
 
 # -------------------------------------------------------------- normalise
@@ -224,7 +227,7 @@ def _write_variant(tmp_path: Path, old: str, new: str) -> Path:
 def test_malformed_phrase_file_names_the_key(tmp_path: Path, old: str, new: str, key: str) -> None:
     path = _write_variant(tmp_path, old, new)
     with pytest.raises(TriagePhrasesError) as info:
-        Triage.from_file(path)
+        PhraseTriage.from_file(path)
     message = str(info.value)
     assert str(path) in message
     assert key in message
@@ -234,15 +237,15 @@ def test_unparseable_or_missing_phrase_file(tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text("emergency: [unclosed\n", encoding="utf-8")
     with pytest.raises(TriagePhrasesError, match=r"bad\.yaml"):
-        Triage.from_file(bad)
+        PhraseTriage.from_file(bad)
     with pytest.raises(TriagePhrasesError, match=r"missing\.yaml"):
-        Triage.from_file(tmp_path / "missing.yaml")
+        PhraseTriage.from_file(tmp_path / "missing.yaml")
 
 
 def test_self_harm_is_required(tmp_path: Path) -> None:
     path = _write_variant(tmp_path, "  self_harm:\n", "  selfharm_typo:\n")
     with pytest.raises(TriagePhrasesError, match=r"emergency\.self_harm"):
-        Triage.from_file(path)
+        PhraseTriage.from_file(path)
 
 
 # ---------------------------------------------------------------- properties

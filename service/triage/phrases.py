@@ -1,6 +1,6 @@
-"""Deterministic safety triage, run on every patient question before retrieval.
+"""The phrase layer of the safety triage: deterministic rules that clinical staff can read.
 
-The rules are phrase lists in ``triage_phrases.yaml`` (clinical staff review
+The rules are phrase lists in ``phrases.yaml`` (clinical staff review
 that file; its header explains the phrase syntax). Order of checks:
 
 1. emergency, self-harm first (so the crisis line is added);
@@ -17,40 +17,24 @@ import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from enum import StrEnum
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
 import yaml
 
-DEFAULT_PHRASES_PATH = Path(__file__).with_name("triage_phrases.yaml")
-SELF_HARM = "self_harm"
+from service.triage.spelling import TypoCorrector
+from service.triage.verdict import RETRIEVAL, SELF_HARM, TriageKind, TriageResult
+
+DEFAULT_PHRASES_PATH = Path(__file__).with_name("phrases.yaml")
 _MAX_GAP = 5  # words allowed by "..." in a phrase
 
 _APOSTROPHES = dict.fromkeys(map(ord, "'\u2018\u2019\u201b\u02bc\u02b9`\u00b4\u2032"))
 _NON_WORD = re.compile(r"[\W_]+")
 _DIGIT_EDGE = re.compile(r"(?<=\d)(?=[^\W\d])|(?<=[^\W\d])(?=\d)")
-
-
-class TriageKind(StrEnum):
-    EMERGENCY = "emergency"
-    PERSONAL_ADVICE = "personal_advice"
-    RETRIEVAL = "retrieval"
-
-
-@dataclass(frozen=True)
-class TriageResult:
-    kind: TriageKind
-    category: str | None
-    rule: str | None  # "<section>.<category>:<phrase as written in the file>"
-
-    @property
-    def is_self_harm(self) -> bool:
-        return self.kind is TriageKind.EMERGENCY and self.category == SELF_HARM
-
-
-RETRIEVAL = TriageResult(TriageKind.RETRIEVAL, None, None)
+# "the US" is a country, not "us" (a personal marker): decided on the typed capitals, before lower-casing.
+_COUNTRY = re.compile(r"(?<![\w.])(?:U\.S\.A\.?|U\.S\.|USA|US)(?![\w])|(?<=\b[Tt]he )us\b")
+_PHRASE_WORD = re.compile(r"[^\s/]+")
 
 
 class TriagePhrasesError(Exception):
@@ -68,6 +52,11 @@ class EmergencyCategory:
     name: str
     literature_context_ok: bool
     phrases: tuple[Rule, ...]
+    # Topic words that general questions use too ("warning signs of suicide", "what does anaphylaxis look
+    # like?"): ignored in a general question that affects nobody and asks for no method (`method` marker).
+    # For self-harm only the `general` markers make a question general; for the other categories the
+    # `literature` and `hypothetical` markers do too.
+    topic_phrases: tuple[Rule, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -86,8 +75,13 @@ class TriageRules:
     own_care: re.Pattern[str] | None
     live: re.Pattern[str] | None
     literature: re.Pattern[str] | None
+    general: re.Pattern[str] | None
+    hypothetical: re.Pattern[str] | None
+    present: re.Pattern[str] | None
+    method: re.Pattern[str] | None
     emergency: tuple[EmergencyCategory, ...]
     personal_advice: tuple[AdviceCategory, ...]
+    vocabulary: frozenset[str] = frozenset()  # the words that matter, for typo correction
 
 
 # ---------------------------------------------------------------- normalising
@@ -112,9 +106,13 @@ def _respell(text: str, speller: re.Pattern[str] | None, misspellings: Mapping[s
 def normalise(text: str, misspellings: Mapping[str, str] | None = None) -> str:
     """Lowercase, strip accents/apostrophes/punctuation, split "200mg", fix misspellings.
 
+    "US"/"U.S."/"USA" typed in capitals, and "the us", become "united states" first, so a population
+    question is not read as a personal one ("us").
+
     ``misspellings`` maps what patients type (one or more words, already
     normalised) to the canonical form used in phrases.
     """
+    text = _COUNTRY.sub(" united states ", text)
     text = _fold(_fold(text).casefold()).translate(_APOSTROPHES)
     text = " ".join(_DIGIT_EDGE.sub(" ", _NON_WORD.sub(" ", text)).split())
     return _respell(text, _speller(misspellings), misspellings) if misspellings else text
@@ -210,7 +208,16 @@ def _misspellings(value: object, where: str) -> dict[str, str]:
 
 def parse_rules(data: object, source: str = "<phrases>") -> TriageRules:
     """Validate and compile a parsed phrase file; raises TriagePhrasesError."""
-    keys = ("version", "misspellings", "medicine_names", "idioms", "markers", "emergency", "personal_advice")
+    keys = (
+        "version",
+        "misspellings",
+        "medicine_names",
+        "vocabulary",
+        "idioms",
+        "markers",
+        "emergency",
+        "personal_advice",
+    )
     top = _mapping(data, source, keys)
     if top.get("version") != 1:
         raise _fail(f"{source}: version", "must be 1")
@@ -221,17 +228,19 @@ def parse_rules(data: object, source: str = "<phrases>") -> TriageRules:
             raise _fail(f"{source}: medicine_names[{i}]", f"{name!r} is already listed")
         spell[normalise(name)] = "medicine"
     markers = _mapping(
-        top.get("markers"), f"{source}: markers", ("personal", "own_care", "live", "literature")
+        top.get("markers"),
+        f"{source}: markers",
+        ("personal", "own_care", "live", "literature", "general", "hypothetical", "present", "method"),
     )
 
-    def marker(key: str) -> re.Pattern[str] | None:
+    def marker(key: str, required: bool = True) -> re.Pattern[str] | None:
         where = f"{source}: markers.{key}"
-        return _any_of(_strings(markers.get(key), where), where, spell)
+        return _any_of(_strings(markers.get(key), where, required=required), where, spell)
 
     emergency: list[EmergencyCategory] = []
     for name, body in _mapping(top.get("emergency"), f"{source}: emergency").items():
         where = f"{source}: emergency.{name}"
-        fields = _mapping(body, where, ("literature_context_ok", "phrases"))
+        fields = _mapping(body, where, ("literature_context_ok", "phrases", "topic_phrases"))
         context_ok = fields.get("literature_context_ok")
         if not isinstance(context_ok, bool):
             raise _fail(f"{where}.literature_context_ok", "must be true or false")
@@ -239,7 +248,9 @@ def parse_rules(data: object, source: str = "<phrases>") -> TriageRules:
             raise _fail(f"{where}.literature_context_ok", "must be false for self_harm")
         phrases = _strings(fields.get("phrases"), f"{where}.phrases")
         rules = _rules(phrases, f"emergency.{name}", f"{where}.phrases", spell)
-        emergency.append(EmergencyCategory(name, context_ok, rules))
+        topics = _strings(fields.get("topic_phrases"), f"{where}.topic_phrases", required=False)
+        topic_rules = _rules(topics, f"emergency.{name}.topic", f"{where}.topic_phrases", spell)
+        emergency.append(EmergencyCategory(name, context_ok, rules, topic_rules))
     if SELF_HARM not in {c.name for c in emergency}:
         raise _fail(f"{source}: emergency.{SELF_HARM}", "is required")
     emergency.sort(key=lambda c: c.name != SELF_HARM)  # stable: self-harm first
@@ -258,6 +269,7 @@ def parse_rules(data: object, source: str = "<phrases>") -> TriageRules:
         advice.append(AdviceCategory(name, direct_rules, topical_rules))
 
     idioms = _strings(top.get("idioms"), f"{source}: idioms", required=False)
+    extra = _strings(top.get("vocabulary"), f"{source}: vocabulary", required=False)
     return TriageRules(
         misspellings=MappingProxyType(spell),
         speller=_speller(spell),
@@ -266,9 +278,34 @@ def parse_rules(data: object, source: str = "<phrases>") -> TriageRules:
         own_care=marker("own_care"),
         live=marker("live"),
         literature=marker("literature"),
+        general=marker("general", required=False),
+        hypothetical=marker("hypothetical", required=False),
+        present=marker("present", required=False),
+        method=marker("method", required=False),
         emergency=tuple(emergency),
         personal_advice=tuple(advice),
+        vocabulary=_vocabulary(data_phrases(top), extra, spell),
     )
+
+
+def data_phrases(top: Mapping[str, Any]) -> list[str]:
+    """Every phrase string of the emergency and personal-advice sections (already validated)."""
+    found: list[str] = []
+    for body in top["emergency"].values():
+        found += body["phrases"] + (body.get("topic_phrases") or [])
+    for body in top["personal_advice"].values():
+        found += (body.get("direct") or []) + (body.get("with_personal") or [])
+    return found
+
+
+def _vocabulary(phrases: list[str], extra: list[str], spell: Mapping[str, str]) -> frozenset[str]:
+    """The words typo correction steers towards: phrase words (a prefix like "suicid*" counts as written),
+    the typed and correct forms of `misspellings`, medicine names and the file's extra `vocabulary`."""
+    words: set[str] = set()
+    for raw in [*phrases, *extra, *spell, *spell.values()]:
+        for token in _PHRASE_WORD.findall(raw):
+            words.update(normalise(token.rstrip("*")).split())
+    return frozenset(w for w in words if w.isalpha())
 
 
 def load_rules(path: Path | None = None) -> TriageRules:
@@ -289,40 +326,71 @@ def _found(pattern: re.Pattern[str] | None, text: str) -> bool:
     return pattern is not None and pattern.search(text) is not None
 
 
-class Triage:
-    def __init__(self, phrases: TriageRules) -> None:
+class PhraseTriage:
+    """The phrase layer: normalise, correct typos towards the phrase vocabulary, then match the lists."""
+
+    def __init__(self, phrases: TriageRules, corrector: TypoCorrector | None = None) -> None:
         self._rules = phrases
+        self._corrector = corrector or TypoCorrector(phrases.vocabulary)
 
     @classmethod
-    def from_file(cls, path: Path | None = None) -> Triage:
+    def from_file(cls, path: Path | None = None) -> PhraseTriage:
         return cls(load_rules(path))
 
     @property
     def rules(self) -> TriageRules:
         return self._rules
 
-    def __call__(self, question: str) -> TriageResult:
+    @property
+    def corrector(self) -> TypoCorrector:
+        return self._corrector
+
+    def prepare(self, question: str) -> str:
+        """The text the phrases are matched against: normalised, typos corrected, misspellings respelt."""
         rules = self._rules
-        text = _respell(normalise(question), rules.speller, rules.misspellings)
+        text = self._corrector.correct(normalise(question))
+        text = _respell(text, rules.speller, rules.misspellings)
         if rules.idioms is not None:
             # Two spaces: a phrase can never match across a removed idiom.
             text = rules.idioms.sub("  ", text)
+        return text
+
+    def names_person(self, question: str) -> bool:
+        """Whether the message is about someone: I/my/we, he/she, my son, mum... (`personal`, `live`)."""
+        text = self.prepare(question)
+        return _found(self._rules.personal, text) or _found(self._rules.live, text)
+
+    def __call__(self, question: str) -> TriageResult:
+        rules = self._rules
+        text = self.prepare(question)
         if not text.strip():
             return RETRIEVAL
         personal = _found(rules.personal, text)
         literature = _found(rules.literature, text)
         someone_affected = personal or _found(rules.live, text)
+        what_if = _found(rules.hypothetical, text) and not _found(rules.present, text)
+        asks_general = not someone_affected and not _found(rules.method, text)
+        general_help = asks_general and _found(rules.general, text)
+        general_topic = asks_general and (general_help or literature or what_if)
 
         for category in rules.emergency:
-            if category.literature_context_ok and literature and not someone_affected:
-                continue  # a question about the documents, not a live emergency
-            for rule in category.phrases:
+            if category.literature_context_ok and ((literature and not someone_affected) or what_if):
+                continue  # a question about the documents, or learning about a "what if": not a live emergency
+            skip_topics = general_topic if category.literature_context_ok else general_help
+            topics = () if skip_topics else category.topic_phrases
+            for rule in category.phrases + topics:
                 if rule.pattern.search(text):
-                    return TriageResult(TriageKind.EMERGENCY, category.name, rule.id)
+                    return TriageResult(
+                        TriageKind.EMERGENCY,
+                        category.name,
+                        rule.id,
+                        layer="phrases",
+                        crisis_line=category.name == SELF_HARM,
+                    )
 
         topical_ok = personal and (not literature or _found(rules.own_care, text))
         for advice in rules.personal_advice:
             for rule in advice.direct + (advice.with_personal if topical_ok else ()):
                 if rule.pattern.search(text):
-                    return TriageResult(TriageKind.PERSONAL_ADVICE, advice.name, rule.id)
+                    return TriageResult(TriageKind.PERSONAL_ADVICE, advice.name, rule.id, layer="phrases")
         return RETRIEVAL
