@@ -78,6 +78,7 @@ class TriageRules:
     general: re.Pattern[str] | None
     hypothetical: re.Pattern[str] | None
     present: re.Pattern[str] | None
+    past: re.Pattern[str] | None
     method: re.Pattern[str] | None
     emergency: tuple[EmergencyCategory, ...]
     personal_advice: tuple[AdviceCategory, ...]
@@ -230,7 +231,17 @@ def parse_rules(data: object, source: str = "<phrases>") -> TriageRules:
     markers = _mapping(
         top.get("markers"),
         f"{source}: markers",
-        ("personal", "own_care", "live", "literature", "general", "hypothetical", "present", "method"),
+        (
+            "personal",
+            "own_care",
+            "live",
+            "literature",
+            "general",
+            "hypothetical",
+            "present",
+            "past",
+            "method",
+        ),
     )
 
     def marker(key: str, required: bool = True) -> re.Pattern[str] | None:
@@ -281,6 +292,7 @@ def parse_rules(data: object, source: str = "<phrases>") -> TriageRules:
         general=marker("general", required=False),
         hypothetical=marker("hypothetical", required=False),
         present=marker("present", required=False),
+        past=marker("past", required=False),
         method=marker("method", required=False),
         emergency=tuple(emergency),
         personal_advice=tuple(advice),
@@ -368,7 +380,9 @@ class PhraseTriage:
         personal = _found(rules.personal, text)
         literature = _found(rules.literature, text)
         someone_affected = personal or _found(rules.live, text)
-        what_if = _found(rules.hypothetical, text) and not _found(rules.present, text)
+        what_if = (_found(rules.hypothetical, text) or _found(rules.past, text)) and not _found(
+            rules.present, text
+        )
         asks_general = not someone_affected and not _found(rules.method, text)
         general_help = asks_general and _found(rules.general, text)
         general_topic = asks_general and (general_help or literature or what_if)
