@@ -90,6 +90,12 @@ class TypoCorrector:
         if hits[0].distance > 1 and one_edit(token) & self._known:
             return None  # an ordinary word is closer than any word that matters
         terms = [h.term for h in hits]
+        if len(token) == MIN_LENGTH:
+            # one letter changed in a three-letter token is a third of it ("sms" is not "kms"): only a
+            # dropped or swapped letter counts there ("kil", "lfe", "dei")
+            terms = [t for t in terms if len(t) != len(token) or sorted(t) == sorted(token)]
+            if not terms:
+                return None
         same_letters = [t for t in terms if sorted(t) == sorted(token)]
         terms = same_letters or terms
         best = max(_shared_start(t, token) for t in terms)

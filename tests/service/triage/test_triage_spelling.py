@@ -49,6 +49,14 @@ def test_short_tokens_and_numbers_are_left_alone() -> None:
     assert corrector().correct("i am ok 10 mg") == "i am ok 10 mg"
 
 
+def test_a_three_letter_token_is_not_respelt_by_changing_a_letter() -> None:
+    assert corrector().suggest("sms") is None  # not "kms"
+    small = TypoCorrector(["kms", "kill", "die"], known=frozenset())
+    assert small.suggest("sms") is None
+    assert small.suggest("kil") == "kill"  # a dropped letter still counts
+    assert small.suggest("dei") == "die"  # and a swapped pair
+
+
 def test_a_tie_that_nothing_breaks_is_not_corrected() -> None:
     small = TypoCorrector(["cart", "card"], known=frozenset())
     assert small.suggest("carx") is None
