@@ -14,6 +14,7 @@ from index.batching import QueryBatcher
 from index.embedder import Embedder, load_embedder
 from index.errors import ClinicIndexError
 from index.library import Library, load_library
+from index.recent_vectors import RecentVectors
 from index.retriever import FusionSettings, Retriever
 from index.store import set_search_threads
 from service.answers import Answer, AnswerComposer
@@ -58,8 +59,9 @@ def load_runtime(settings: Settings, embedder: Embedder | None = None) -> Runtim
     problem: str | None = None
     try:
         set_search_threads(settings.query_threads)
-        embedder = embedder or load_embedder(
-            settings.model_copy(update={"torch_threads": settings.query_threads})
+        # triage, the approved answers and the retriever each embed the question: encode it once
+        embedder = RecentVectors(
+            embedder or load_embedder(settings.model_copy(update={"torch_threads": settings.query_threads}))
         )
     except ClinicIndexError as exc:
         problem = str(exc)

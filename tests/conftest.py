@@ -82,6 +82,34 @@ class HashingEmbedder:
         return len(text.split())
 
 
+class CountingEmbedder:
+    """Wraps an embedder and records every text it is asked to embed."""
+
+    def __init__(self, inner: Embedder, name: str | None = None) -> None:
+        self.inner = inner
+        self._name = name or inner.name
+        self.seen: list[str] = []
+
+    @property
+    def name(self) -> str:
+        return self._name
+
+    @property
+    def batch_invariant(self) -> bool:
+        return True
+
+    @property
+    def dimension(self) -> int:
+        return self.inner.dimension
+
+    def embed(self, texts: list[str], *, progress: bool = False) -> Vectors:
+        self.seen.extend(texts)
+        return self.inner.embed(texts, progress=progress)
+
+    def count_tokens(self, text: str) -> int:
+        return self.inner.count_tokens(text)
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
         if MODEL_FIXTURES.intersection(getattr(item, "fixturenames", ())):

@@ -17,6 +17,7 @@ from typing import Any, TypeAlias
 import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
+import sklearn
 from sklearn.feature_extraction.text import HashingVectorizer
 
 from index.embedder import Embedder
@@ -68,7 +69,10 @@ class Featurizer:
 
     def text_rows(self, texts: list[str]) -> Matrix:
         normal = [normalise(t) for t in texts]
-        rows: Matrix = sp.hstack([self._chars.transform(normal), self._words.transform(normal)], format="csr")
+        # the vectorizers' parameters are fixed above: validating them on every call took most of a millisecond
+        with sklearn.config_context(skip_parameter_validation=True, assume_finite=True):
+            blocks = [self._chars.transform(normal), self._words.transform(normal)]
+        rows: Matrix = sp.hstack(blocks, format="csr")
         return rows
 
     def embed(self, texts: list[str]) -> npt.NDArray[np.float32]:

@@ -12,38 +12,11 @@ import pytest
 from index.build import build_index, corpus_fingerprint, document_warnings, is_stale
 from index.chunking import ChunkSettings
 from index.documents import Document
-from index.embedder import Embedder, Vectors
+from index.embedder import Embedder
 from index.library import load_library
+from tests.conftest import CountingEmbedder
 
 EDITED = "ruxolitinib-pilot-belgravia"
-
-
-class CountingEmbedder:
-    """Wraps an embedder and records every text it is asked to embed."""
-
-    def __init__(self, inner: Embedder, name: str | None = None) -> None:
-        self.inner = inner
-        self._name = name or inner.name
-        self.seen: list[str] = []
-
-    @property
-    def name(self) -> str:
-        return self._name
-
-    @property
-    def batch_invariant(self) -> bool:
-        return True
-
-    @property
-    def dimension(self) -> int:
-        return self.inner.dimension
-
-    def embed(self, texts: list[str], *, progress: bool = False) -> Vectors:
-        self.seen.extend(texts)
-        return self.inner.embed(texts, progress=progress)
-
-    def count_tokens(self, text: str) -> int:
-        return self.inner.count_tokens(text)
 
 
 @pytest.fixture

@@ -7,7 +7,11 @@ import logging
 import pytest
 from fastapi.testclient import TestClient
 
+from index.embedder import Embedder
+from service.app import create_app
+from service.config import Settings
 from service.triage.__main__ import main as triage_cli
+from tests.conftest import CountingEmbedder
 
 US_CRISIS_LINE = "988"
 
@@ -80,3 +84,15 @@ def test_explain_shows_both_layers_and_logs_nothing(
 def test_check_verifies_the_shipped_files(capsys: pytest.CaptureFixture[str]) -> None:
     assert triage_cli(["check"]) == 0
     assert capsys.readouterr().out.startswith("ok:")
+
+
+def test_each_question_is_encoded_once_for_triage_approved_answers_and_retrieval(
+    service_settings: Settings, real_embedder: Embedder
+) -> None:
+    counting = CountingEmbedder(real_embedder)
+    question = "does dupilumab help alopecia areata in adults?"
+    with TestClient(create_app(service_settings, embedder=counting)) as fresh:
+        counting.seen.clear()
+        body = ask(fresh, question)
+    assert body["type"] == "answer"
+    assert counting.seen.count(question) == 1
