@@ -47,6 +47,7 @@ bench-index: $(STAMP)
 
 eval: $(STAMP)
 	$(PY) -m bench.eval
+	$(PY) -m bench.triage_eval
 
 # Retrain the triage classifier from service/triage/data (deterministic; commit the result)
 triage-model: $(STAMP)

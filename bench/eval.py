@@ -1,4 +1,5 @@
-"""`make eval`: retrieval quality on the seed library and on MedQuAD, fusion settings, and the safety triage.
+"""Retrieval quality on the seed library and on MedQuAD, and fusion settings (`make eval` runs this, then the
+safety triage: `bench/triage_eval.py`).
 
 Prints Markdown tables and writes them with the machine's description to bench/results/eval.json (and
 bench/results/LATEST.md). The MedQuAD part uses the index `make bench-index` builds; without it, or without
@@ -17,14 +18,14 @@ from bench import medquad as mq
 from bench.machine import MEDQUAD, REPO, describe
 from bench.metrics import paired_bootstrap_ci, reciprocal_ranks
 from bench.report import publish, render_eval
-from bench.searching import MODE_LABELS, MODES, CachedEmbedder, doc_ranker, fusion_grid, settings_for_index
+from bench.searching import MODE_LABELS, MODES, doc_ranker, fusion_grid, settings_for_index
 from bench.seed import load_questions, score_questions
-from bench.triage_eval import evaluate as evaluate_triage
 from index.build import build_index
 from index.config import IndexSettings
 from index.embedder import load_embedder
 from index.errors import ClinicIndexError
 from index.library import Library, load_library
+from index.recent_vectors import RecentVectors
 from index.retriever import FusionSettings, Retriever
 
 DEFAULT_INDEX = REPO / "var" / "bench" / "medquad-index"
@@ -37,12 +38,12 @@ def fusion_key(f: FusionSettings) -> tuple[int, float, float]:
 
 
 def evaluate_seed(
-    embedder: CachedEmbedder, settings: IndexSettings, grid: list[FusionSettings], workdir: Path
+    embedder: RecentVectors, settings: IndexSettings, grid: list[FusionSettings], workdir: Path
 ) -> tuple[dict[str, Any], dict[tuple[int, float, float], dict[str, float]]]:
     report = build_index([SEED_CORPUS], workdir / "seed-index", embedder, settings.chunk_settings())
     library = load_library(workdir / "seed-index")
     questions = load_questions(library.documents)
-    embedder.precompute([q.text for q in questions])
+    embedder.embed([q.text for q in questions])  # one batch up front
     default = FusionSettings(settings.rrf_k, settings.dense_weight, settings.lexical_weight)
     retriever = Retriever(library, embedder, default)
     modes: dict[str, Any] = {}
@@ -80,7 +81,7 @@ def load_medquad_index(index_dir: Path, model: str, dimension: int) -> Library |
 
 def evaluate_medquad(
     library: Library,
-    embedder: CachedEmbedder,
+    embedder: RecentVectors,
     settings: IndexSettings,
     grid: list[FusionSettings],
     sample: int,
@@ -89,7 +90,7 @@ def evaluate_medquad(
     groups = mq.title_groups(pairs)
     queries = mq.sample_queries(pairs, sample)
     started = time.perf_counter()
-    embedder.precompute([q.text for q in queries])
+    embedder.embed([q.text for q in queries])  # one batch up front
     print(f"  embedded {len(queries)} queries in {time.perf_counter() - started:.1f} s", flush=True)
     default = FusionSettings(settings.rrf_k, settings.dense_weight, settings.lexical_weight)
     retriever = Retriever(library, embedder, default)
@@ -202,7 +203,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     started = time.perf_counter()
     settings = settings_for_index(args.index)
-    embedder = CachedEmbedder(load_embedder(settings))
+    embedder = RecentVectors(load_embedder(settings), size=None)
     default = FusionSettings(settings.rrf_k, settings.dense_weight, settings.lexical_weight)
     grid = [] if args.no_fusion else fusion_grid()
     if grid and fusion_key(default) not in {fusion_key(f) for f in grid}:
@@ -222,12 +223,11 @@ def main(argv: list[str] | None = None) -> None:
         medquad["index"] = str(args.index)
     fusion, verdict = fusion_table(grid, default, seed_fusion, medquad_fusion) if grid else ([], "")
     result = {
-        "benchmark": "retrieval quality: seed library, MedQuAD titles, fusion settings, triage",
+        "benchmark": "retrieval quality: seed library, MedQuAD titles, fusion settings",
         "seed": seed,
         "medquad": medquad,
         "fusion": fusion,
         "fusion_verdict": verdict,
-        "triage": evaluate_triage(),
         "model": embedder.name,
         "seconds": round(time.perf_counter() - started, 1),
         "machine": describe(),

@@ -29,13 +29,14 @@ from bench.machine import describe, require_medquad
 from bench.metrics import latency_summary, paired_bootstrap_ci, reciprocal_ranks
 from bench.peer_txtai import run_txtai
 from bench.report import RESULTS, publish, render_peer
-from bench.searching import CachedEmbedder, doc_ranker, settings_for_index
+from bench.searching import doc_ranker, settings_for_index
 from bench.timing import time_each
 from index.build import build_index
 from index.config import IndexSettings
 from index.embedder import Embedder, load_embedder, resolve_model
 from index.errors import ClinicIndexError
 from index.library import Library, load_library
+from index.recent_vectors import RecentVectors
 from index.retriever import FusionSettings, Retriever
 
 K = 10
@@ -138,8 +139,8 @@ def main(argv: list[str] | None = None) -> None:
         texts = list(dict.fromkeys(q.text for q in queries))
         timed = texts[: args.latency_queries]
         print(f"ours: quality on {len(queries)} title queries, latency on {len(timed)} ...", flush=True)
-        cached = CachedEmbedder(ours.embedder)
-        cached.precompute(texts)
+        cached = RecentVectors(ours.embedder, size=None)
+        cached.embed(texts)  # one batch up front; each search then finds its vector
         fusion = FusionSettings(ours.settings.rrf_k, ours.settings.dense_weight, ours.settings.lexical_weight)
         ours_rank = mq.rank_queries(
             queries, groups, doc_ranker(Retriever(library, cached, fusion), "hybrid", K)

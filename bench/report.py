@@ -24,6 +24,7 @@ COMMANDS = {
     "eval": "make eval          # python -m bench.eval [--sample 2000]",
     "load": "make bench         # python -m bench.load [--seconds 20], then python -m bench.peer",
     "peer": "python -m bench.peer [--limit N] [--sample 2000]",
+    "triage": "make eval          # python -m bench.triage_eval [--candidates]",
 }
 
 
@@ -82,6 +83,7 @@ def write_latest() -> Path:
     renderers = (
         ("index_build", "Index build (all of MedQuAD)", render_index_build),
         ("eval", "Retrieval quality", render_eval),
+        ("triage", "Safety triage", render_triage),
         ("load", "/ask under load", render_load),
         ("peer", "Peer comparison: txtai", render_peer),
     )
@@ -119,6 +121,12 @@ def render_index_build(result: dict[str, Any]) -> str:
 
 def _fusion_label(f: dict[str, Any]) -> str:
     return f"rrf_k={f['rrf_k']}, dense={f['dense_weight']:g}, lexical={f['lexical_weight']:g}"
+
+
+def render_triage(result: dict[str, Any]) -> str:
+    from bench.triage_eval import render  # imports the model's stack: only when there is a result to show
+
+    return render(result)
 
 
 def render_eval(result: dict[str, Any]) -> str:
@@ -199,11 +207,6 @@ def render_eval(result: dict[str, Any]) -> str:
         parts.append(markdown_table(fusion_headers, fusion_rows))
         if result.get("fusion_verdict"):
             parts.append("\n" + result["fusion_verdict"] + "\n")
-    triage = result.get("triage")
-    if triage:
-        from bench.triage_eval import render as render_triage
-
-        parts.append("\n" + render_triage(triage))
     return "\n".join(parts)
 
 

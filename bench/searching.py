@@ -5,11 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-import numpy as np
-
 from bench.metrics import unique_in_order
 from index.config import IndexSettings
-from index.embedder import Embedder, Vectors
 from index.errors import IndexLoadError
 from index.library import Manifest
 from index.retriever import FusionSettings, Retriever
@@ -39,45 +36,6 @@ def settings_for_index(index_dir: Path | None) -> IndexSettings:
     if backend and "embedding_backend" in IndexSettings.model_fields:
         settings = settings.model_copy(update={"embedding_backend": backend})
     return settings
-
-
-class CachedEmbedder:
-    """An `Embedder` that answers from vectors computed up front in one batch (much faster than one by one).
-
-    Evaluations search every query several times (three modes, several fusion settings): the query vector
-    is the same each time, so it is computed once. Texts not precomputed go to the wrapped embedder.
-    """
-
-    def __init__(self, inner: Embedder) -> None:
-        self._inner = inner
-        self._cache: dict[str, Vectors] = {}
-
-    @property
-    def name(self) -> str:
-        return self._inner.name
-
-    @property
-    def dimension(self) -> int:
-        return self._inner.dimension
-
-    @property
-    def batch_invariant(self) -> bool:
-        return self._inner.batch_invariant
-
-    def precompute(self, texts: Sequence[str]) -> None:
-        todo = list(dict.fromkeys(t for t in texts if t not in self._cache))
-        if todo:
-            self._cache.update(zip(todo, self._inner.embed(todo), strict=True))
-
-    def embed(self, texts: list[str], *, progress: bool = False) -> Vectors:
-        if all(t in self._cache for t in texts):
-            if not texts:
-                return np.zeros((0, self.dimension), dtype=np.float32)
-            return np.stack([self._cache[t] for t in texts]).astype(np.float32, copy=False)
-        return self._inner.embed(texts, progress=progress)
-
-    def count_tokens(self, text: str) -> int:
-        return self._inner.count_tokens(text)
 
 
 def doc_ranker(retriever: Retriever, mode: str, depth: int = 10) -> Callable[[str], list[str]]:

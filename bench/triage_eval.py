@@ -24,7 +24,8 @@ from typing import Any
 
 import numpy as np
 
-from bench.machine import REPO
+from bench.machine import REPO, describe
+from bench.report import publish
 from index.config import IndexSettings
 from index.embedder import Embedder, load_embedder
 from service.triage import Triage, TriageKind, TriageResult, load_classifier
@@ -317,11 +318,21 @@ def main(argv: list[str] | None = None) -> None:
     )
     args = parser.parse_args(argv)
     result = evaluate(args.candidates, args.set)
-    print(render(result))
+    missed = result["training_cv"]["combined"]["missed"]
+    publish("triage", without_messages(result) | {"machine": describe()}, render(result))
     if args.misses:
         print("\nmisses, combined, training CV:")
-        for line in result["training_cv"]["combined"]["missed"]:
+        for line in missed:
             print("  " + line)
+
+
+def without_messages(value: Any) -> Any:
+    """The result without the lists of missed messages: held-out texts stay out of bench/results."""
+    if isinstance(value, dict):
+        return {k: without_messages(v) for k, v in value.items() if k != "missed"}
+    if isinstance(value, list):
+        return [without_messages(v) for v in value]
+    return value
 
 
 if __name__ == "__main__":

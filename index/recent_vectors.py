@@ -3,7 +3,8 @@
 The service embeds each question up to three times: the triage classifier, the approved-answer matcher and
 the retriever each ask for it. Wrapped in `RecentVectors`, the encoder runs once a question and the other
 two get the same row back. Memory only (question text is health information: never written anywhere), bounded,
-and least recently used first out.
+and least recently used first out. Evaluations use it unbounded (`size=None`): they embed every query in one
+batch up front, then search each query several times.
 """
 
 from __future__ import annotations
@@ -17,10 +18,10 @@ from index.embedder import Embedder, Vectors
 
 
 class RecentVectors:
-    """An `Embedder` in front of another, keeping the vectors of the last `size` texts. Thread-safe."""
+    """An `Embedder` in front of another, keeping the vectors of the last `size` texts (None: all). Thread-safe."""
 
-    def __init__(self, inner: Embedder, size: int = 256) -> None:
-        if size < 1:
+    def __init__(self, inner: Embedder, size: int | None = 256) -> None:
+        if size is not None and size < 1:
             raise ValueError("size must be at least 1")
         self.inner = inner
         self.size = size
@@ -59,7 +60,7 @@ class RecentVectors:
                     rows[text] = row
                     self._vectors[text] = row
                     self._vectors.move_to_end(text)
-                while len(self._vectors) > self.size:
+                while self.size is not None and len(self._vectors) > self.size:
                     self._vectors.popitem(last=False)
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)

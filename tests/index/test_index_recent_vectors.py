@@ -61,6 +61,17 @@ def test_the_least_recently_used_text_goes_first() -> None:
     assert counting.seen == ["b"]
 
 
+def test_unbounded_keeps_every_text_for_evaluations() -> None:
+    counting = CountingEmbedder(HashingEmbedder())
+    recent = RecentVectors(counting, size=None)
+    texts = [f"query {i}" for i in range(1000)]
+    recent.embed(texts)  # one batch up front
+    counting.seen.clear()
+    for text in texts:
+        recent.embed([text])
+    assert counting.seen == []
+
+
 def test_size_must_be_positive() -> None:
     with pytest.raises(ValueError, match="at least 1"):
         RecentVectors(HashingEmbedder(), size=0)
