@@ -79,6 +79,7 @@ class TriageRules:
     hypothetical: re.Pattern[str] | None
     present: re.Pattern[str] | None
     past: re.Pattern[str] | None
+    reassured: re.Pattern[str] | None
     method: re.Pattern[str] | None
     emergency: tuple[EmergencyCategory, ...]
     personal_advice: tuple[AdviceCategory, ...]
@@ -240,6 +241,7 @@ def parse_rules(data: object, source: str = "<phrases>") -> TriageRules:
             "hypothetical",
             "present",
             "past",
+            "reassured",
             "method",
         ),
     )
@@ -293,6 +295,7 @@ def parse_rules(data: object, source: str = "<phrases>") -> TriageRules:
         hypothetical=marker("hypothetical", required=False),
         present=marker("present", required=False),
         past=marker("past", required=False),
+        reassured=marker("reassured", required=False),
         method=marker("method", required=False),
         emergency=tuple(emergency),
         personal_advice=tuple(advice),
@@ -380,8 +383,8 @@ class PhraseTriage:
         personal = _found(rules.personal, text)
         literature = _found(rules.literature, text)
         someone_affected = personal or _found(rules.live, text)
-        what_if = (_found(rules.hypothetical, text) or _found(rules.past, text)) and not _found(
-            rules.present, text
+        what_if = (_found(rules.hypothetical, text) or _found(rules.past, text)) and (
+            not _found(rules.present, text) or _found(rules.reassured, text)
         )
         asks_general = not someone_affected and not _found(rules.method, text)
         general_help = asks_general and _found(rules.general, text)

@@ -70,6 +70,18 @@ def test_the_training_data_is_what_the_issue_asks_for() -> None:
     assert sum(e.category == "figurative" for e in examples) >= 100
 
 
+def test_no_held_out_message_is_in_the_training_data() -> None:
+    heldout = sorted((Path(__file__).parents[3] / "bench" / "triage_heldout").glob("*.jsonl"))
+    assert len(heldout) >= 2
+
+    def key(text: str) -> str:
+        return " ".join(text.casefold().split())
+
+    training = {key(e.text) for e in load_examples()}
+    shared = [e.file for e in load_examples(heldout) if key(e.text) in training]
+    assert shared == []  # counted by file only: the held-out texts are not printed
+
+
 def test_a_missing_model_is_refused_with_the_command_to_build_it(tmp_path: Path) -> None:
     with pytest.raises(TriageModelError, match="make triage-model"):
         load_classifier(tmp_path)
