@@ -34,9 +34,9 @@ from index.approved import ApprovedEntry, ApprovedSentence, Evidence
 from index.chunking import Chunk
 from index.claims import Comparison, analyse, compare, content_terms, drug_names, stem
 from index.documents import Document
-from index.embedder import Embedder
 from index.errors import ApprovedAnswerRejected, UnknownCitation
 from index.library import Library
+from index.recent_vectors import RecentVectors
 from index.retriever import Retriever
 from index.sentences import sentence_spans
 
@@ -100,46 +100,6 @@ class Candidate:
 def not_expired(today: dt.date | None = None) -> Callable[[Document], bool]:
     day = today or dt.date.today()
     return lambda document: not document.is_expired(day)
-
-
-class _MemoEmbedder:
-    """An `Embedder` that remembers its last few hundred texts: a claim is embedded once, not once a search."""
-
-    def __init__(self, inner: Embedder, size: int = 512) -> None:
-        self.inner = inner
-        self.size = size
-        self._memo: dict[str, Vector] = {}
-        self._lock = threading.Lock()
-
-    @property
-    def name(self) -> str:
-        return self.inner.name
-
-    @property
-    def dimension(self) -> int:
-        return self.inner.dimension
-
-    @property
-    def batch_invariant(self) -> bool:
-        return self.inner.batch_invariant
-
-    def embed(self, texts: list[str], *, progress: bool = False) -> Vector:
-        with self._lock:
-            missing = [t for t in dict.fromkeys(texts) if t not in self._memo]
-        fresh = self.inner.embed(missing, progress=progress) if missing else None
-        with self._lock:
-            if fresh is not None:
-                if len(self._memo) + len(missing) > self.size:
-                    self._memo = {}
-                self._memo.update(zip(missing, fresh, strict=True))
-                known = dict(zip(missing, fresh, strict=True))
-            else:
-                known = {}
-            rows = [known[t] if t in known else self._memo[t] for t in texts]
-        return np.asarray(rows, dtype=np.float32).reshape(len(texts), self.dimension)
-
-    def count_tokens(self, text: str) -> int:
-        return self.inner.count_tokens(text)
 
 
 class Vocabulary:
@@ -206,7 +166,8 @@ class Reviewer:
         settings: ReviewSettings | None = None,
         keep: Callable[[Document], bool] | None = None,
     ) -> None:
-        self.embedder = _MemoEmbedder(retriever.embedder)
+        # a claim is embedded once, not once a search
+        self.embedder = RecentVectors(retriever.embedder, size=512)
         self.retriever = Retriever(retriever.library, self.embedder, retriever.fusion)
         self.library = retriever.library
         self.settings = settings or ReviewSettings()
