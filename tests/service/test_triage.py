@@ -125,6 +125,30 @@ def test_self_harm_checked_before_other_emergencies() -> None:
     assert result.is_self_harm
 
 
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        # a "what if" that says nothing is happening stands even though it names a person
+        (
+            "she has epilepsy but it's well controlled. if she ever has a seizure at school what should staff do",
+            "retrieval",
+        ),
+        ("my daughter has epilepsy and she is having a seizure now", "emergency"),
+        # the same "if ... ever" frame cannot excuse self-harm
+        ("if i ever decide to kill myself what would happen to my kids", "emergency"),
+        # an idiom is removed only where it is an idiom
+        ("changing jobs now would be career suicide, are there evening appointments?", "retrieval"),
+        ("i feel suicidal", "emergency"),
+        ("my boss will kill me if i'm late, how long is the appointment?", "retrieval"),
+        ("my husband will kill me", "emergency"),  # a partner's threat may be real
+        ("cant breathe laughing at this, do you sell wigs", "retrieval"),
+        ("i cant breathe", "emergency"),
+    ],
+)
+def test_context_and_idioms(question: str, kind: str) -> None:
+    assert real_triage()(question).kind.value == kind
+
+
 def test_result_carries_rule_id_not_question_text() -> None:
     question = "my throat is swelling after the injection zqxj"
     result = real_triage()(question)

@@ -160,3 +160,14 @@ def test_training_is_deterministic_and_inference_matches_scikit_learn(
     expected = oracle.predict_proba(rows) @ group_matrix([str(c) for c in oracle.classes_])
     np.testing.assert_allclose(ours, expected, atol=1e-4)
     np.testing.assert_allclose(ours.sum(axis=1), 1.0, atol=1e-6)
+
+
+def test_probabilities_equal_the_feature_rows_times_the_weights(real_embedder: Embedder) -> None:
+    """The block-by-block product of `probabilities` against the brute-force one over `Featurizer.rows`."""
+    clf = load_classifier()
+    clf.bind(real_embedder)
+    texts = ["i wnat to die", "what is alopecia areata?", "can i take ibuprofen with dupixent", ""]
+    vectors = real_embedder.embed(texts)
+    rows = Featurizer(clf.spec, real_embedder).rows(texts, vectors)
+    oracle = np.asarray(rows @ clf._weights) + clf._intercept
+    np.testing.assert_allclose(clf._logits(texts, vectors), oracle, rtol=1e-9, atol=1e-9)
