@@ -18,6 +18,7 @@ import numpy as np
 
 from index.approved import ApprovedEntry, Evidence
 from index.claims import analyse, compare, drug_names
+from index.coverage import DrugCoverage
 from index.documents import Document
 from index.embedder import Embedder
 from index.retriever import Hit, Retriever
@@ -175,6 +176,7 @@ class AnswerComposer:
         self._lock = threading.Lock()
         self._reviewer: Reviewer | None = None
         self.approved: ApprovedMatcher | None = None
+        self.coverage: DrugCoverage | None = None
         self.retriever = retriever
         self.disclaimer = self._render_disclaimer()
 
@@ -184,10 +186,12 @@ class AnswerComposer:
 
     @retriever.setter
     def retriever(self, retriever: Retriever | None) -> None:
-        """Setting the retriever (at start-up) also embeds the question variants of the approved answers."""
+        """Setting the retriever (at start-up) also embeds the question variants of the approved answers and
+        lists the medicines the library names."""
         self._retriever = retriever
         with self._lock:
             self._reviewer = None
+        self.coverage = DrugCoverage(retriever.library.lexical) if retriever is not None else None
         entries = retriever.library.approved if retriever is not None else []
         self.approved = (
             ApprovedMatcher(entries, retriever.embedder, self.settings.approved_match_threshold)
@@ -227,6 +231,9 @@ class AnswerComposer:
             return self._render("personal_advice", question, request_id, verdict=verdict, related=related)
         if self.retriever is None:
             return self.unavailable(request_id)
+        if self.coverage is not None and self.coverage.uncovered(question):
+            # a medicine no document mentions: another drug's passage must not look like the answer
+            return self._render("no_answer", question, request_id)
         match = self.approved.match(question, self._entry_current) if self.approved is not None else None
         if match is not None:
             return self._approved_answer(match, question, request_id)

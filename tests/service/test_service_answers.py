@@ -84,3 +84,31 @@ def test_expired_documents_are_never_cited(composer: AnswerComposer, seed_librar
     assert expired_id in {c.doc_id for c in before.citations}
     after = expired.answer("ruxolitinib twice a day for three-to-six months")
     assert expired_id not in {c.doc_id for c in after.citations}
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how is zorblaxitinib dosed?",  # made up
+        "what are the side effects of baricitinib?",  # real, not in the seed library
+        "does ibuprofen work as well as ruxolitinib for alopecia?",  # one of two named is missing
+    ],
+)
+def test_a_medicine_no_document_names_gets_no_answer(composer: AnswerComposer, question: str) -> None:
+    answer = composer.answer(question)
+    assert answer.type == "no_answer"
+    assert answer.citations == []
+    assert "Demo Clinic" in answer.text
+    assert answer.disclaimer in answer.text
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["How often was ruxolitinib taken in the study?", "how often was ruxolitnib taken in the study?"],
+)
+def test_a_medicine_the_library_names_is_answered_even_with_a_slip(
+    composer: AnswerComposer, question: str
+) -> None:
+    answer = composer.answer(question)
+    assert answer.type == "answer"
+    assert any("ruxolitinib" in c.quote.lower() for c in answer.citations)
