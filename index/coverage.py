@@ -21,9 +21,8 @@ class DrugCoverage:
     """The medicines a library's passages name, and the ones a question names beyond them."""
 
     def __init__(self, lexical: LexicalIndex) -> None:
-        terms = lexical.terms
-        self._terms = terms
-        self._drugs = sorted(drug_names(" ".join(sorted(terms))))
+        self._lexical = lexical
+        self._drugs = sorted(drug_names(" ".join(lexical.idf_by_term())))
         self._distance = EditDistance(DistanceAlgorithm.DAMERAU_OSA)
 
     @property
@@ -37,6 +36,6 @@ class DrugCoverage:
         ]
 
     def _covers(self, name: str) -> bool:
-        if name in self._terms:
+        if self._lexical.term_id(name) is not None:
             return True
         return any(self._distance.compare(name, known, MAX_SLIPS) >= 0 for known in self._drugs)

@@ -258,11 +258,6 @@ class LexicalIndex:
     def __len__(self) -> int:
         return int(self._counts.shape[0])
 
-    @property
-    def terms(self) -> frozenset[str]:
-        """Every term some passage contains."""
-        return frozenset(self._vocabulary)
-
     def term_id(self, term: str) -> int | None:
         return self._vocabulary.get(term)
 
