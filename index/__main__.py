@@ -6,12 +6,13 @@ import argparse
 import sys
 from pathlib import Path
 
+from index.analysis import SynonymMap
 from index.build import build_index, is_stale
 from index.config import IndexSettings
 from index.embedder import embedder_name, load_embedder
 from index.errors import ClinicIndexError, CorpusError
 from index.library import load_library
-from index.retriever import FusionSettings, Retriever
+from index.retriever import Retriever
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -39,7 +40,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "build":
             corpus = args.corpus or settings.corpus
             approved = _approved_dir(settings, corpus, args.approved, args.no_approved)
-            return _build(settings, corpus, args.out or settings.index_dir, args.if_stale, approved)
+            synonyms = _synonyms(settings, corpus)
+            return _build(settings, corpus, args.out or settings.index_dir, args.if_stale, approved, synonyms)
         return _query(settings, args.index or settings.index_dir, args.text, args.k, args.mode)
     except ClinicIndexError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -63,11 +65,28 @@ def _approved_dir(settings: IndexSettings, corpus: list[Path], given: Path | Non
     return sibling if sibling.is_dir() else None
 
 
+def _synonyms(settings: IndexSettings, corpus: list[Path]) -> SynonymMap | None:
+    """CLINIC_SYNONYMS_FILE when set (it must exist), else the synonyms.yaml next to the corpus directory."""
+    if "synonyms_file" in settings.model_fields_set:
+        if not settings.synonyms_file.is_file():
+            raise CorpusError(f"{settings.synonyms_file}: no such synonyms file (CLINIC_SYNONYMS_FILE)")
+        path: Path | None = settings.synonyms_file
+    else:
+        sibling = corpus[0].parent / settings.synonyms_file.name if corpus else settings.synonyms_file
+        path = sibling if sibling.is_file() else None
+    return SynonymMap.from_file(path) if path is not None else None
+
+
 def _build(
-    settings: IndexSettings, corpus: list[Path], out: Path, if_stale: bool, approved: Path | None
+    settings: IndexSettings,
+    corpus: list[Path],
+    out: Path,
+    if_stale: bool,
+    approved: Path | None,
+    synonyms: SynonymMap | None,
 ) -> int:
     chunks = settings.chunk_settings()
-    if if_stale and not is_stale(out, corpus, embedder_name(settings), chunks, approved):
+    if if_stale and not is_stale(out, corpus, embedder_name(settings), chunks, approved, synonyms):
         print(f"index at {out} is up to date")
         return 0
     embedder = load_embedder(settings)
@@ -79,6 +98,7 @@ def _build(
         progress=sys.stderr.isatty(),
         dense_kind=settings.dense_index,
         approved_dir=approved,
+        synonyms=synonyms,
     )
     for warning in report.warnings:
         print(f"warning: {warning}", file=sys.stderr)
@@ -92,7 +112,7 @@ def _build(
 def _query(settings: IndexSettings, directory: Path, text: str, k: int, mode: str) -> int:
     embedder = load_embedder(settings)
     library = load_library(directory, expected_model=embedder.name, expected_dimension=embedder.dimension)
-    fusion = FusionSettings(settings.rrf_k, settings.dense_weight, settings.lexical_weight)
+    fusion = settings.fusion_settings()
     for rank, hit in enumerate(Retriever(library, embedder, fusion).search(text, k, mode=mode), start=1):
         snippet = " ".join(hit.chunk.text.split())
         print(

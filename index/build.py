@@ -15,9 +15,11 @@ from pathlib import Path
 
 import numpy as np
 
+from index.analysis import Analyzer, SynonymMap
 from index.approved import approved_files, load_approved
 from index.chunking import CHUNKING_VERSION, Chunk, ChunkSettings, chunk_text, content_hash
 from index.cleaning import CachingCleaner, CleaningRules, cleaning_fingerprint
+from index.context import CONTEXT_VERSION, library_texts
 from index.documents import Document, corpus_files, load_corpus
 from index.embedder import Embedder, Vectors
 from index.errors import IndexLoadError
@@ -46,7 +48,11 @@ class BuildReport:
 
 
 def corpus_fingerprint(
-    paths: Sequence[Path], model: str, chunks: ChunkSettings, approved_dir: Path | None = None
+    paths: Sequence[Path],
+    model: str,
+    chunks: ChunkSettings,
+    approved_dir: Path | None = None,
+    synonyms: SynonymMap | None = None,
 ) -> str:
     """Hash of everything that decides the index content: corpus files, cleaning rules, model, chunking,
     and the approved answers when a directory of them is given."""
@@ -54,7 +60,9 @@ def corpus_fingerprint(
     digest.update(
         f"format={FORMAT_VERSION};model={model};chunks={chunks.max_tokens}/{chunks.overlap_tokens}".encode()
     )
-    digest.update(f"chunking-v{CHUNKING_VERSION};{cleaning_fingerprint()}".encode())
+    digest.update(
+        f"chunking-v{CHUNKING_VERSION};context-v{CONTEXT_VERSION};{cleaning_fingerprint()}".encode()
+    )
     for path in corpus_files(paths):
         digest.update(path.name.encode())
         digest.update(file_digest(path).encode())
@@ -67,13 +75,18 @@ def corpus_fingerprint(
 
 
 def is_stale(
-    out: Path, paths: Sequence[Path], model: str, chunks: ChunkSettings, approved_dir: Path | None = None
+    out: Path,
+    paths: Sequence[Path],
+    model: str,
+    chunks: ChunkSettings,
+    approved_dir: Path | None = None,
+    synonyms: SynonymMap | None = None,
 ) -> bool:
     try:
         manifest = Manifest.read(out)
     except IndexLoadError:
         return True
-    return manifest.corpus_hash != corpus_fingerprint(paths, model, chunks, approved_dir)
+    return manifest.corpus_hash != corpus_fingerprint(paths, model, chunks, approved_dir, synonyms)
 
 
 def chunk_documents(
@@ -95,21 +108,25 @@ class BuildCache:
 
     cleaned: dict[str, str] = field(default_factory=dict)  # raw sha256 -> cleaned text
     chunks: dict[tuple[str, str], list[Chunk]] = field(default_factory=dict)  # (doc id, text hash) -> chunks
-    vectors: dict[str, Vectors] = field(default_factory=dict)  # chunk text hash -> embedding
+    vectors: dict[str, Vectors] = field(default_factory=dict)  # contextual text hash -> embedding
     lexical: LexicalIndex | None = None  # the previous BM25 index, whose term counts are reused
-    lexical_rows: dict[str, int] = field(default_factory=dict)  # chunk text hash -> its row there
+    lexical_rows: dict[str, int] = field(default_factory=dict)  # contextual text hash -> its row there
 
     @classmethod
-    def from_index(cls, out: Path, model: str, dimension: int, chunk_settings: ChunkSettings) -> BuildCache:
+    def from_index(
+        cls, out: Path, model: str, dimension: int, chunk_settings: ChunkSettings, analyzer: Analyzer
+    ) -> BuildCache:
         try:
-            previous = load_library(out, expected_model=model, expected_dimension=dimension)
+            previous = load_library(out, expected_model=model, expected_dimension=dimension, for_rebuild=True)
         except IndexLoadError:
             return cls()
         cache = cls()
         vectors = previous.dense.vectors()
-        cache.vectors = {chunk.content_hash: vectors[row] for row, chunk in enumerate(previous.chunks)}
-        cache.lexical = previous.lexical
-        cache.lexical_rows = {chunk.content_hash: row for row, chunk in enumerate(previous.chunks)}
+        hashes = [content_hash(text) for text in library_texts(previous.documents, previous.chunks)]
+        cache.vectors = {key: vectors[row] for row, key in enumerate(hashes)}
+        if previous.lexical.analyzer_fingerprint == analyzer.fingerprint:
+            cache.lexical = previous.lexical
+            cache.lexical_rows = {key: row for row, key in enumerate(hashes)}
         if previous.manifest.cleaning_fingerprint == cleaning_fingerprint():
             cache.cleaned = {
                 d.extra["raw_sha256"]: d.text for d in previous.documents.values() if "raw_sha256" in d.extra
@@ -150,29 +167,36 @@ def build_index(
     today: dt.date | None = None,
     dense_kind: str = "auto",
     approved_dir: Path | None = None,
+    synonyms: SynonymMap | None = None,
 ) -> BuildReport:
-    """Build and write the index; with `approved_dir`, also review and publish its approved answers."""
+    """Build and write the index; with `approved_dir`, also review and publish its approved answers.
+    `synonyms` go into the lexical index (index/analysis.py), which keeps them for its queries."""
     started = time.perf_counter()
     today = today or dt.date.today()
-    cache = BuildCache.from_index(out, embedder.name, embedder.dimension, chunk_settings)
+    analyzer = Analyzer(synonyms)
+    cache = BuildCache.from_index(out, embedder.name, embedder.dimension, chunk_settings, analyzer)
     skipped: list[str] = []
     documents = load_corpus(paths, CachingCleaner(CleaningRules.from_file(), cache.cleaned), skipped)
     chunks = chunk_documents(documents, chunk_settings, cache.chunks)
+    # each passage is embedded and indexed with its title and section heading (index/context.py)
+    texts = library_texts({d.doc_id: d for d in documents}, chunks)
+    hashes = [content_hash(text) for text in texts]
     missing: dict[str, str] = {}
-    for chunk in chunks:
-        if chunk.content_hash not in cache.vectors:
-            missing.setdefault(chunk.content_hash, chunk.text)
+    for key, text in zip(hashes, texts, strict=True):
+        if key not in cache.vectors:
+            missing.setdefault(key, text)
     if missing:
         fresh = embedder.embed(list(missing.values()), progress=progress)
         cache.vectors.update(zip(missing.keys(), fresh, strict=True))
     vectors = np.zeros((len(chunks), embedder.dimension), dtype=np.float32)
-    for row, chunk in enumerate(chunks):
-        vectors[row] = cache.vectors[chunk.content_hash]
+    for row, key in enumerate(hashes):
+        vectors[row] = cache.vectors[key]
     dense = DenseIndex.build(vectors, kind=dense_kind)
     lexical = LexicalIndex.build(
-        [chunk.text for chunk in chunks],
+        texts,
+        analyzer=analyzer,
         reuse=cache.lexical,
-        reuse_rows=[cache.lexical_rows.get(chunk.content_hash, -1) for chunk in chunks],
+        reuse_rows=[cache.lexical_rows.get(key, -1) for key in hashes],
     )
     seconds = time.perf_counter() - started
     manifest = Manifest(
@@ -181,7 +205,7 @@ def build_index(
         dimension=embedder.dimension,
         chunk_max_tokens=chunk_settings.max_tokens,
         chunk_overlap_tokens=chunk_settings.overlap_tokens,
-        corpus_hash=corpus_fingerprint(paths, embedder.name, chunk_settings, approved_dir),
+        corpus_hash=corpus_fingerprint(paths, embedder.name, chunk_settings, approved_dir, synonyms),
         built_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         documents=len(documents),
         chunks=len(chunks),

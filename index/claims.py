@@ -14,7 +14,7 @@ import itertools
 import re
 from dataclasses import dataclass, field
 
-from index.lexical import STOPWORDS
+from index.analysis import STOPWORDS
 from index.numbers import Quantity, Token, quantities, tokens
 
 _IRREGULAR = {

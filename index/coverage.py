@@ -4,13 +4,15 @@ A patient asking "how is zorblaxitinib dosed?" must not be shown a passage about
 answered: the composer answers `no_answer` instead. A medicine is recognised by its International
 Nonproprietary Name stem (`claims.drug_names`: "-mab", "-tinib", "-profen"...). It counts as covered when a
 passage contains it, or a word one slip of the finger from it (Damerau-Levenshtein distance 1, from 7 letters:
-"ruxolitnib"). Brand names and conditions are not checked yet (no synonym map: issue #12 item 3).
+"ruxolitnib"). Words are compared as the lexical index analyses them (Snowball stems; a brand name in the
+synonyms file counts as its generic name's group). Conditions are not checked yet.
 """
 
 from __future__ import annotations
 
 from symspellpy.editdistance import DistanceAlgorithm, EditDistance
 
+from index.analysis import stem
 from index.claims import drug_names
 from index.lexical import LexicalIndex
 
@@ -22,7 +24,9 @@ class DrugCoverage:
 
     def __init__(self, lexical: LexicalIndex) -> None:
         self._lexical = lexical
-        self._drugs = sorted(drug_names(" ".join(lexical.idf_by_term())))
+        # the index holds stems ("lidocain"): a stem is a drug's when the word or the word + "e" is one
+        terms = [t for t in lexical.idf_by_term() if t.isalpha() and len(t) >= 6]
+        self._drugs = sorted({t for t in terms if drug_names(f"{t} {t}e")})
         self._distance = EditDistance(DistanceAlgorithm.DAMERAU_OSA)
 
     @property
@@ -36,6 +40,7 @@ class DrugCoverage:
         ]
 
     def _covers(self, name: str) -> bool:
-        if self._lexical.term_id(name) is not None:
+        if self._lexical.knows(name):
             return True
-        return any(self._distance.compare(name, known, MAX_SLIPS) >= 0 for known in self._drugs)
+        stemmed = stem(name)
+        return any(self._distance.compare(stemmed, known, MAX_SLIPS) >= 0 for known in self._drugs)

@@ -1,13 +1,12 @@
 """The lexical index: Okapi BM25 over a sparse term matrix (scipy), scored without Python loops over documents.
 
-Tokens keep drug names, interleukins and figures intact enough to match: "IL-13" -> "il", "13", "il-13";
-"75%" -> "75", "75%".
+Terms come from an `Analyzer` (index/analysis.py: stopwords, Snowball stems, synonyms). The index stores its
+synonym map, so a question is analysed exactly as the passages were, whatever the synonyms file says today.
 """
 
 from __future__ import annotations
 
 import json
-import re
 from collections import Counter
 from collections.abc import Sequence
 from functools import cached_property
@@ -17,153 +16,8 @@ import numpy as np
 import numpy.typing as npt
 from scipy import sparse
 
-from index.errors import IndexCorrupt
-
-_WORD = re.compile(r"[a-z0-9]+(?:[-'’][a-z0-9]+)*%?")
-_PARTS = re.compile(r"[-'%]")
-STOPWORDS = frozenset(
-    [
-        "a",
-        "about",
-        "above",
-        "after",
-        "again",
-        "against",
-        "all",
-        "am",
-        "an",
-        "and",
-        "any",
-        "are",
-        "as",
-        "at",
-        "be",
-        "because",
-        "been",
-        "before",
-        "being",
-        "below",
-        "between",
-        "both",
-        "but",
-        "by",
-        "can",
-        "could",
-        "did",
-        "do",
-        "does",
-        "doing",
-        "down",
-        "during",
-        "each",
-        "few",
-        "for",
-        "from",
-        "further",
-        "had",
-        "has",
-        "have",
-        "having",
-        "he",
-        "her",
-        "here",
-        "hers",
-        "herself",
-        "him",
-        "himself",
-        "his",
-        "how",
-        "i",
-        "if",
-        "in",
-        "into",
-        "is",
-        "it",
-        "its",
-        "itself",
-        "just",
-        "me",
-        "more",
-        "most",
-        "my",
-        "myself",
-        "no",
-        "nor",
-        "not",
-        "of",
-        "off",
-        "on",
-        "once",
-        "only",
-        "or",
-        "other",
-        "our",
-        "ours",
-        "ourselves",
-        "out",
-        "over",
-        "own",
-        "same",
-        "she",
-        "should",
-        "so",
-        "some",
-        "such",
-        "than",
-        "that",
-        "the",
-        "their",
-        "theirs",
-        "them",
-        "themselves",
-        "then",
-        "there",
-        "these",
-        "they",
-        "this",
-        "those",
-        "through",
-        "to",
-        "too",
-        "under",
-        "until",
-        "up",
-        "very",
-        "was",
-        "we",
-        "were",
-        "what",
-        "when",
-        "where",
-        "which",
-        "while",
-        "who",
-        "whom",
-        "why",
-        "will",
-        "with",
-        "would",
-        "you",
-        "your",
-        "yours",
-        "yourself",
-        "yourselves",
-    ]
-)
-
-
-def tokenize(text: str) -> list[str]:
-    """Lowercased terms without stopwords; hyphenated and percent terms also yield their parts."""
-    terms: list[str] = []
-    append = terms.append
-    for word in _WORD.findall(text.lower().replace("’", "'")):
-        if word not in STOPWORDS:
-            append(word)
-        if "-" in word or "'" in word or "%" in word:  # the rare compound word: also its parts
-            parts = [p for p in _PARTS.split(word) if p]
-            if len(parts) > 1 or word.endswith("%"):
-                terms.extend(p for p in parts if p not in STOPWORDS and p != word)
-    return terms
+from index.analysis import Analyzer, SynonymMap, SynonymsError
+from index.errors import IndexCorrupt, IndexMismatch
 
 
 class LexicalIndex:
@@ -174,8 +28,16 @@ class LexicalIndex:
     """
 
     def __init__(
-        self, counts: sparse.csr_matrix, vocabulary: dict[str, int], k1: float = 1.2, b: float = 0.75
+        self,
+        counts: sparse.csr_matrix,
+        vocabulary: dict[str, int],
+        k1: float = 1.2,
+        b: float = 0.75,
+        analyzer: Analyzer | None = None,
+        counted_by: str | None = None,
     ) -> None:
+        self.analyzer = analyzer or Analyzer()
+        self._counted_by = counted_by or self.analyzer.fingerprint
         self._counts = counts
         self._vocabulary = vocabulary
         self.k1, self.b = k1, b
@@ -199,6 +61,20 @@ class LexicalIndex:
         )
         return weights.tocsc()
 
+    @property
+    def analyzer_fingerprint(self) -> str:
+        """Which analyzer counted this index's terms (a rebuild reuses counts only from the same one)."""
+        return self._counted_by
+
+    def analyze(self, text: str) -> list[str]:
+        """The terms of `text` as this index counts them."""
+        return self.analyzer.terms(text)
+
+    def knows(self, word: str) -> bool:
+        """Whether some passage contains `word`, as analysed: "injections" finds "injection", and a word of a
+        synonym group ("Dupixent") finds a passage with another of its forms ("dupilumab")."""
+        return any(t in self._vocabulary for t in self.analyzer.terms(word))
+
     def idf_by_term(self) -> dict[str, float]:
         """Inverse document frequency of every known term (unknown terms weigh 0 in coverage)."""
         return {term: float(self._idf[col]) for term, col in self._vocabulary.items()}
@@ -210,11 +86,16 @@ class LexicalIndex:
         k1: float = 1.2,
         b: float = 0.75,
         *,
+        analyzer: Analyzer | None = None,
         reuse: LexicalIndex | None = None,
         reuse_rows: Sequence[int] | None = None,
     ) -> LexicalIndex:
         """Index `texts`. With `reuse`, `reuse_rows[i]` is the row of `reuse` holding exactly `texts[i]`
-        (or -1): those rows' counts are copied instead of tokenising the text again."""
+        (or -1): those rows' counts are copied instead of tokenising the text again; `reuse` must have been
+        counted by the same analyzer."""
+        analyzer = analyzer or Analyzer()
+        if reuse is not None and reuse.analyzer_fingerprint != analyzer.fingerprint:
+            reuse, reuse_rows = None, None
         vocabulary: dict[str, int] = dict(reuse._vocabulary) if reuse is not None else {}
         old = reuse._counts if reuse is not None else None
         source = np.full(len(texts), -1, dtype=np.int64)
@@ -226,7 +107,7 @@ class LexicalIndex:
         for row, text in enumerate(texts):
             if source[row] >= 0:
                 continue
-            terms = Counter(tokenize(text))
+            terms = Counter(analyzer.terms(text))
             sizes[row] = len(terms)
             for term, count in terms.items():
                 fresh_cols.append(vocabulary.setdefault(term, len(vocabulary)))
@@ -253,7 +134,7 @@ class LexicalIndex:
             (data, renumber[indices].astype(np.int32), indptr), shape=(len(texts), len(vocabulary))
         )
         counts.sort_indices()
-        return cls(counts, vocabulary, k1, b)
+        return cls(counts, vocabulary, k1, b, analyzer)
 
     def __len__(self) -> int:
         return int(self._counts.shape[0])
@@ -261,9 +142,11 @@ class LexicalIndex:
     def term_id(self, term: str) -> int | None:
         return self._vocabulary.get(term)
 
-    def scores(self, query: str) -> npt.NDArray[np.float32]:
-        """BM25 score of every document for `query` (zeros when no term is known)."""
-        ids = [self._vocabulary[t] for t in tokenize(query) if t in self._vocabulary]
+    def scores(self, query: str, extra_terms: Sequence[str] = ()) -> npt.NDArray[np.float32]:
+        """BM25 score of every document for `query` and already analysed `extra_terms` (zeros when no term is
+        known)."""
+        terms = [*self.analyzer.terms(query), *extra_terms]
+        ids = [self._vocabulary[t] for t in terms if t in self._vocabulary]
         if not ids:
             return np.zeros(len(self), dtype=np.float32)
         return np.asarray(self._weights[:, ids].sum(axis=1), dtype=np.float32).ravel()
@@ -289,16 +172,31 @@ class LexicalIndex:
 
     def save(self, directory: Path) -> None:
         sparse.save_npz(directory / "bm25.npz", self._counts, compressed=False)
-        meta = {"k1": self.k1, "b": self.b, "terms": self._vocabulary}
+        meta = {
+            "k1": self.k1,
+            "b": self.b,
+            "analyzer": self.analyzer_fingerprint,
+            "synonyms": self.analyzer.synonyms.to_json(),
+            "terms": self._vocabulary,
+        }
         (directory / "bm25_vocab.json").write_text(json.dumps(meta), encoding="utf-8")
 
     @classmethod
-    def load(cls, directory: Path) -> LexicalIndex:
+    def load(cls, directory: Path, *, current: bool = True) -> LexicalIndex:
+        """The index saved in `directory`. With `current` (a service), one counted by another analyzer version
+        is refused (IndexMismatch); without it (a rebuild reading its cache), it loads but is never reused."""
         try:
             counts = sparse.load_npz(directory / "bm25.npz").tocsr()
             meta = json.loads((directory / "bm25_vocab.json").read_text(encoding="utf-8"))
-            return cls(counts, meta["terms"], float(meta["k1"]), float(meta["b"]))
-        except (OSError, ValueError, KeyError, TypeError) as exc:
+            analyzer = Analyzer(SynonymMap.from_groups(meta.get("synonyms") or []))
+            counted_by = str(meta.get("analyzer", "analyzer-v1"))
+            if current and counted_by != analyzer.fingerprint:
+                raise IndexMismatch(
+                    f"{directory}: the BM25 index was counted by another analyzer ({counted_by}, this code has "
+                    f"{analyzer.fingerprint}): rebuild it with `python -m index build`"
+                )
+            return cls(counts, meta["terms"], float(meta["k1"]), float(meta["b"]), analyzer, counted_by)
+        except (OSError, ValueError, KeyError, TypeError, SynonymsError) as exc:
             raise IndexCorrupt(f"{directory}: cannot read the BM25 index: {exc}") from exc
 
 

@@ -179,9 +179,15 @@ def _swap_into_place(tmp: Path, directory: Path) -> None:
 
 
 def load_library(
-    directory: Path, *, expected_model: str | None = None, expected_dimension: int | None = None
+    directory: Path,
+    *,
+    expected_model: str | None = None,
+    expected_dimension: int | None = None,
+    for_rebuild: bool = False,
 ) -> Library:
-    """Load and validate an index directory. Raises IndexNotFound, IndexMismatch or IndexCorrupt."""
+    """Load and validate an index directory. Raises IndexNotFound, IndexMismatch or IndexCorrupt.
+
+    `for_rebuild` accepts a lexical index counted by an older analyzer (a rebuild reuses its vectors only)."""
     manifest = Manifest.read(directory)
     if expected_model is not None and manifest.model != expected_model:
         raise IndexMismatch(
@@ -213,7 +219,7 @@ def load_library(
         raise IndexCorrupt(f"{directory}: documents.jsonl or chunks.jsonl is inconsistent: {exc!r}") from exc
     approved = _load_approved(directory, documents) if has_approved else []
     dense = DenseIndex.load(directory / "dense.faiss")
-    lexical = LexicalIndex.load(directory)
+    lexical = LexicalIndex.load(directory, current=not for_rebuild)
     if dense.dimension != manifest.dimension:
         raise IndexMismatch(
             f"{directory}/dense.faiss has dimension {dense.dimension}, manifest says {manifest.dimension}"

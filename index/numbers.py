@@ -12,7 +12,7 @@ import math
 import re
 from dataclasses import dataclass
 
-from index.lexical import STOPWORDS
+from index.analysis import STOPWORDS
 
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[A-Za-z]+(?:['’][A-Za-z]+)*|[^\sA-Za-z\d]")
 _PHONE = re.compile(r"\(?\b\d{3}\)?[\s.-]\d{3}[\s.-]\d{4}\b|\b0\d{2,4}\s\d{3,4}\s\d{3,4}\b")

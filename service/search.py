@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from html import escape
 
-from index.lexical import tokenize
+from index.analysis import tokenize
 from index.retriever import Retriever
 from service.schemas import SearchResponse, SearchResult
 

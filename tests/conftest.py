@@ -25,6 +25,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from index.analysis import SynonymMap
 from index.build import build_index
 from index.chunking import ChunkSettings
 from index.embedder import Embedder, SentenceTransformerEmbedder, Vectors
@@ -37,6 +38,7 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SEED_CORPUS = REPO_ROOT / "corpus" / "library"
+SEED_SYNONYMS = REPO_ROOT / "corpus" / "synonyms.yaml"  # what `make index` builds the seed library with
 MODEL_FIXTURES = frozenset({"real_embedder", "seed_index_dir", "seed_library", "seed_retriever"})
 _WORD = re.compile(r"\w+")
 
@@ -180,5 +182,5 @@ def seed_library_fake(seed_index_dir_fake: Path) -> Library:
 
 def _index_seed_corpus(factory: pytest.TempPathFactory, embedder: Embedder, corpus: Path) -> Path:
     out = factory.mktemp("seed-index") / "index"
-    build_index([corpus], out, embedder, ChunkSettings())
+    build_index([corpus], out, embedder, ChunkSettings(), synonyms=SynonymMap.from_file(SEED_SYNONYMS))
     return out

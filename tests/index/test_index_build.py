@@ -11,6 +11,7 @@ import pytest
 
 from index.build import build_index, corpus_fingerprint, document_warnings, is_stale
 from index.chunking import ChunkSettings
+from index.context import library_texts
 from index.documents import Document
 from index.embedder import Embedder
 from index.library import load_library
@@ -42,7 +43,13 @@ def test_rebuild_embeds_only_changed_chunks(corpus: Path, tmp_path: Path, fake_e
     out = tmp_path / "index"
     counting = CountingEmbedder(fake_embedder)
     first = build_index([corpus], out, counting, ChunkSettings())
-    first_texts = {chunk.text for chunk in load_library(out).chunks}
+    built = load_library(out)
+    # what is embedded is each passage with its title and heading (index/context.py)
+    first_texts = set(library_texts(built.documents, built.chunks))
+    assert all(
+        text.endswith(chunk.text)
+        for text, chunk in zip(library_texts(built.documents, built.chunks), built.chunks, strict=True)
+    )
     assert first.embedded == len(first_texts) == len(counting.seen)
     assert set(counting.seen) == first_texts
 
@@ -61,7 +68,7 @@ def test_rebuild_embeds_only_changed_chunks(corpus: Path, tmp_path: Path, fake_e
     counting.seen.clear()
     report = build_index([corpus], out, counting, ChunkSettings())
     library = load_library(out)
-    new_texts = {chunk.text for chunk in library.chunks} - first_texts
+    new_texts = set(library_texts(library.documents, library.chunks)) - first_texts
 
     assert new_texts, "the edit must change at least one chunk"
     assert all("93 per cent" in text for text in new_texts)
@@ -73,7 +80,7 @@ def test_rebuild_embeds_only_changed_chunks(corpus: Path, tmp_path: Path, fake_e
     )
     # cached rows went to the right chunks: every stored vector is the embedding of its own chunk's text
     np.testing.assert_array_equal(
-        library.dense.vectors(), fake_embedder.embed([c.text for c in library.chunks])
+        library.dense.vectors(), fake_embedder.embed(library_texts(library.documents, library.chunks))
     )
 
 

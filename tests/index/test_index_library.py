@@ -11,6 +11,7 @@ import pytest
 
 from index.build import build_index, chunk_documents
 from index.chunking import ChunkSettings
+from index.context import library_texts
 from index.documents import load_corpus
 from index.embedder import Embedder
 from index.errors import IndexCorrupt, IndexLoadError, IndexMismatch, IndexNotFound
@@ -49,7 +50,9 @@ def test_save_load_round_trip(
     for chunk in loaded.chunks:
         assert loaded.document_of(chunk).text[chunk.start : chunk.end] == chunk.text
 
-    vectors = fake_embedder.embed([chunk.text for chunk in chunks])
+    # each passage is embedded with its title and section heading as context (index/context.py)
+    texts = library_texts({d.doc_id: d for d in documents}, chunks)
+    vectors = fake_embedder.embed(texts)
     np.testing.assert_array_equal(loaded.dense.vectors(), vectors)
 
     manifest = loaded.manifest
@@ -66,7 +69,7 @@ def test_save_load_round_trip(
         {d.doc_id: d for d in documents},
         chunks,
         DenseIndex.build(vectors),
-        LexicalIndex.build([c.text for c in chunks]),
+        LexicalIndex.build(texts, analyzer=loaded.lexical.analyzer),
     )
     for question in QUESTIONS:
         for mode in ("hybrid", "dense", "lexical"):
