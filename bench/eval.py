@@ -20,6 +20,7 @@ from bench.metrics import paired_bootstrap_ci, reciprocal_ranks
 from bench.report import publish, render_eval
 from bench.searching import MODE_LABELS, MODES, doc_ranker, fusion_grid, settings_for_index
 from bench.seed import load_questions, score_questions
+from index.analysis import SynonymMap
 from index.build import build_index
 from index.config import IndexSettings
 from index.embedder import load_embedder
@@ -31,20 +32,28 @@ from index.retriever import FusionSettings, Retriever
 DEFAULT_INDEX = REPO / "var" / "bench" / "medquad-index"
 MIN_GAIN = 0.01  # MRR@10 gain below which a setting is not worth changing the default for
 SEED_CORPUS = REPO / "corpus" / "library"
+SEED_SYNONYMS = REPO / "corpus" / "synonyms.yaml"
 
 
-def fusion_key(f: FusionSettings) -> tuple[int, float, float]:
-    return (f.rrf_k, f.dense_weight, f.lexical_weight)
+def seed_synonyms() -> SynonymMap | None:
+    """The clinic's synonyms file, as `make index` builds the seed library with it."""
+    return SynonymMap.from_file(SEED_SYNONYMS) if SEED_SYNONYMS.is_file() else None
+
+
+def fusion_key(f: FusionSettings) -> FusionSettings:
+    return f
 
 
 def evaluate_seed(
     embedder: RecentVectors, settings: IndexSettings, grid: list[FusionSettings], workdir: Path
-) -> tuple[dict[str, Any], dict[tuple[int, float, float], dict[str, float]]]:
-    report = build_index([SEED_CORPUS], workdir / "seed-index", embedder, settings.chunk_settings())
+) -> tuple[dict[str, Any], dict[FusionSettings, dict[str, float]]]:
+    report = build_index(
+        [SEED_CORPUS], workdir / "seed-index", embedder, settings.chunk_settings(), synonyms=seed_synonyms()
+    )
     library = load_library(workdir / "seed-index")
     questions = load_questions(library.documents)
     embedder.embed([q.text for q in questions])  # one batch up front
-    default = FusionSettings(settings.rrf_k, settings.dense_weight, settings.lexical_weight)
+    default = settings.fusion_settings()
     retriever = Retriever(library, embedder, default)
     modes: dict[str, Any] = {}
     misses: list[str] = []
@@ -85,17 +94,17 @@ def evaluate_medquad(
     settings: IndexSettings,
     grid: list[FusionSettings],
     sample: int,
-) -> tuple[dict[str, Any], dict[tuple[int, float, float], mq.RankingResult]]:
+) -> tuple[dict[str, Any], dict[FusionSettings, mq.RankingResult]]:
     pairs = [(d.doc_id, d.title) for d in library.documents.values()]
     groups = mq.title_groups(pairs)
     queries = mq.sample_queries(pairs, sample)
     started = time.perf_counter()
     embedder.embed([q.text for q in queries])  # one batch up front
     print(f"  embedded {len(queries)} queries in {time.perf_counter() - started:.1f} s", flush=True)
-    default = FusionSettings(settings.rrf_k, settings.dense_weight, settings.lexical_weight)
+    default = settings.fusion_settings()
     retriever = Retriever(library, embedder, default)
     modes: dict[str, Any] = {}
-    results: dict[tuple[int, float, float], mq.RankingResult] = {}
+    results: dict[FusionSettings, mq.RankingResult] = {}
     for mode in MODES:
         started = time.perf_counter()
         ranking = mq.rank_queries(queries, groups, doc_ranker(retriever, mode, mq.DEPTH))
@@ -109,7 +118,7 @@ def evaluate_medquad(
         started = time.perf_counter()
         ranker = doc_ranker(Retriever(library, embedder, f), "hybrid", mq.DEPTH)
         results[fusion_key(f)] = mq.rank_queries(queries, groups, ranker)
-        print(f"  fusion {fusion_key(f)}: {time.perf_counter() - started:.1f} s", flush=True)
+        print(f"  fusion {f.label}: {time.perf_counter() - started:.1f} s", flush=True)
     summary = {
         "built_at": library.manifest.built_at,
         "documents": library.manifest.documents,
@@ -126,8 +135,8 @@ def evaluate_medquad(
 def fusion_table(
     grid: list[FusionSettings],
     default: FusionSettings,
-    seed: dict[tuple[int, float, float], dict[str, float]],
-    medquad: dict[tuple[int, float, float], mq.RankingResult],
+    seed: dict[FusionSettings, dict[str, float]],
+    medquad: dict[FusionSettings, mq.RankingResult],
 ) -> tuple[list[dict[str, Any]], str]:
     """One row per setting, and a verdict on whether any setting is clearly better than the default."""
     keys = [fusion_key(f) for f in grid]
@@ -139,9 +148,12 @@ def fusion_table(
     findings = []
     for key in keys:
         row: dict[str, Any] = {
-            "rrf_k": key[0],
-            "dense_weight": key[1],
-            "lexical_weight": key[2],
+            "label": key.label,
+            "method": key.method,
+            "lexical_share": key.lexical_share,
+            "rrf_k": key.rrf_k,
+            "dense_weight": key.dense_weight,
+            "lexical_weight": key.lexical_weight,
             "default": key == fusion_key(default),
             "seed": seed.get(key, {}),
         }
@@ -163,15 +175,13 @@ def fusion_table(
     return rows, fusion_verdict(findings, base is not None)
 
 
-def fusion_verdict(
-    findings: list[tuple[float, float, float, float, tuple[int, float, float]]], medquad: bool
-) -> str:
+def fusion_verdict(findings: list[tuple[float, float, float, float, FusionSettings]], medquad: bool) -> str:
     """Which settings beat the default on MedQuAD (paired bootstrap CI above 0), and at what cost on the seed."""
     if not medquad:
         return "Fusion verdict: MedQuAD not evaluated; the seed set alone is too small to choose a setting."
     if not findings:
         return (
-            "Fusion verdict: no setting beats the default (rrf_k=60, weights 1/1) on MedQuAD strict MRR@10 with a "
+            "Fusion verdict: no setting beats the default on MedQuAD strict MRR@10 with a "
             "paired bootstrap 95% CI above 0: keep the default."
         )
     lines = []
@@ -179,13 +189,12 @@ def fusion_verdict(
     for delta, low, high, seed_delta, key in sorted(findings, reverse=True):
         cost = "no seed phrase-hit loss" if seed_delta >= 0 else f"seed phrase-Hit@3 {seed_delta:+.3f}"
         lines.append(
-            f"rrf_k={key[0]}, lexical {key[2]:g}: MedQuAD strict MRR@10 {delta:+.4f} "
-            f"(95% CI {low:+.4f} to {high:+.4f}), {cost}"
+            f"{key.label}: MedQuAD strict MRR@10 {delta:+.4f} (95% CI {low:+.4f} to {high:+.4f}), {cost}"
         )
         if seed_delta >= 0 and delta >= MIN_GAIN:
             clear.append(key)
     head = (
-        f"Fusion verdict: rrf_k={clear[0][0]}, lexical weight {clear[0][2]:g} is clearly better than the default "
+        f"Fusion verdict: {clear[0].label} is clearly better than the default "
         f"(MedQuAD MRR@10 up by at least {MIN_GAIN}, no loss on the seed questions): consider it for IndexSettings."
         if clear
         else "Fusion verdict: no clear winner. The settings below beat the default on MedQuAD, but by less than "
@@ -204,7 +213,7 @@ def main(argv: list[str] | None = None) -> None:
     started = time.perf_counter()
     settings = settings_for_index(args.index)
     embedder = RecentVectors(load_embedder(settings), size=None)
-    default = FusionSettings(settings.rrf_k, settings.dense_weight, settings.lexical_weight)
+    default = settings.fusion_settings()
     grid = [] if args.no_fusion else fusion_grid()
     if grid and fusion_key(default) not in {fusion_key(f) for f in grid}:
         grid.append(default)
@@ -213,7 +222,7 @@ def main(argv: list[str] | None = None) -> None:
         seed, seed_fusion = evaluate_seed(embedder, settings, grid, Path(tmp))
     print("MedQuAD ...", flush=True)
     medquad: dict[str, Any]
-    medquad_fusion: dict[tuple[int, float, float], mq.RankingResult] = {}
+    medquad_fusion: dict[FusionSettings, mq.RankingResult] = {}
     library = load_medquad_index(args.index, embedder.name, embedder.dimension)
     if isinstance(library, str):
         print(f"  skipped: {library}")

@@ -37,7 +37,7 @@ from index.embedder import Embedder, load_embedder, resolve_model
 from index.errors import ClinicIndexError
 from index.library import Library, load_library
 from index.recent_vectors import RecentVectors
-from index.retriever import FusionSettings, Retriever
+from index.retriever import Retriever
 
 K = 10
 
@@ -141,7 +141,7 @@ def main(argv: list[str] | None = None) -> None:
         print(f"ours: quality on {len(queries)} title queries, latency on {len(timed)} ...", flush=True)
         cached = RecentVectors(ours.embedder, size=None)
         cached.embed(texts)  # one batch up front; each search then finds its vector
-        fusion = FusionSettings(ours.settings.rrf_k, ours.settings.dense_weight, ours.settings.lexical_weight)
+        fusion = ours.settings.fusion_settings()
         ours_rank = mq.rank_queries(
             queries, groups, doc_ranker(Retriever(library, cached, fusion), "hybrid", K)
         )

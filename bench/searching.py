@@ -12,7 +12,7 @@ from index.library import Manifest
 from index.retriever import FusionSettings, Retriever
 
 MODES = ("lexical", "dense", "hybrid")
-MODE_LABELS = {"lexical": "BM25 only", "dense": "dense only", "hybrid": "hybrid (RRF)"}
+MODE_LABELS = {"lexical": "BM25 only", "dense": "dense only", "hybrid": "hybrid (fused)"}
 PASSAGES_PER_DOC_RANKING = 30  # passages fetched to rank 10 distinct documents
 
 
@@ -50,9 +50,16 @@ def doc_ranker(retriever: Retriever, mode: str, depth: int = 10) -> Callable[[st
 
 
 def fusion_grid(
-    rrf_ks: Sequence[int] = (10, 60), lexical_weights: Sequence[float] = (0.5, 1.0, 2.0)
+    rrf_ks: Sequence[int] = (10, 60),
+    lexical_weights: Sequence[float] = (0.5, 1.0, 2.0),
+    lexical_shares: Sequence[float] = (0.1, 0.2, 0.3, 0.5),
 ) -> list[FusionSettings]:
-    """The fusion settings compared by the evaluation (dense weight stays 1.0)."""
-    return [
-        FusionSettings(rrf_k=k, dense_weight=1.0, lexical_weight=w) for k in rrf_ks for w in lexical_weights
+    """The fusion settings compared by the evaluation: score fusion at several BM25 shares, and weighted
+    reciprocal-rank fusion (dense weight 1.0)."""
+    score = [FusionSettings(method="score", lexical_share=share) for share in lexical_shares]
+    rrf = [
+        FusionSettings(method="rrf", rrf_k=k, dense_weight=1.0, lexical_weight=w)
+        for k in rrf_ks
+        for w in lexical_weights
     ]
+    return score + rrf

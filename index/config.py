@@ -12,6 +12,7 @@ from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from index.chunking import ChunkSettings
+from index.fusion import FusionMethod, FusionSettings
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
 
@@ -24,6 +25,12 @@ class IndexSettings(BaseSettings):
         Path("corpus/approved"),
         description="clinic-approved answers (*.yaml), reviewed against the library by every build; "
         "skipped when the directory does not exist",
+    )
+    synonyms_file: Path = Field(
+        Path("corpus/synonyms.yaml"),
+        description="groups of words a patient and the library use for the same thing (brand and generic "
+        "names, lay and clinical terms), applied by the lexical index at build and query time; when not set, "
+        "the synonyms.yaml next to the corpus directory is used if there is one",
     )
     index_dir: Path = Path("var/index")
     embedding_model: str = Field(
@@ -47,6 +54,14 @@ class IndexSettings(BaseSettings):
         description="auto: flat up to 20k chunks, sq8 (8-bit scan, exact rescoring) up to 100k, then IVF "
         "(approximate, recall@10 >= 0.98 measured)",
     )
+    fusion_method: FusionMethod = Field(
+        "score",
+        description="score: cosine + lexical_share x BM25 relative to the best candidate (default, chosen on "
+        "MedicationQA's tune half); rrf: weighted reciprocal rank fusion (rrf_k, dense/lexical weights)",
+    )
+    lexical_share: float = Field(
+        0.3, ge=0.0, le=10.0, description="score fusion: weight of BM25 relative to the best candidate's BM25"
+    )
     rrf_k: int = Field(60, ge=1, le=1000)
     dense_weight: float = Field(1.0, ge=0.0, le=10.0)
     lexical_weight: float = Field(1.0, ge=0.0, le=10.0)
@@ -62,6 +77,15 @@ class IndexSettings(BaseSettings):
     def _chunk_settings_valid(self) -> IndexSettings:
         self.chunk_settings()  # raises ValueError naming the bad value
         return self
+
+    def fusion_settings(self) -> FusionSettings:
+        return FusionSettings(
+            rrf_k=self.rrf_k,
+            dense_weight=self.dense_weight,
+            lexical_weight=self.lexical_weight,
+            method=self.fusion_method,
+            lexical_share=self.lexical_share,
+        )
 
     def chunk_settings(self) -> ChunkSettings:
         return ChunkSettings(max_tokens=self.chunk_max_tokens, overlap_tokens=self.chunk_overlap_tokens)

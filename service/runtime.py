@@ -15,7 +15,7 @@ from index.embedder import Embedder, load_embedder
 from index.errors import ClinicIndexError
 from index.library import Library, load_library
 from index.recent_vectors import RecentVectors
-from index.retriever import FusionSettings, Retriever
+from index.retriever import Retriever
 from index.store import set_search_threads
 from service.answers import Answer, AnswerComposer
 from service.cache import LRUCache
@@ -79,7 +79,7 @@ def load_runtime(settings: Settings, embedder: Embedder | None = None) -> Runtim
             expected_model=embedder.name,
             expected_dimension=embedder.dimension,
         )
-        fusion = FusionSettings(settings.rrf_k, settings.dense_weight, settings.lexical_weight)
+        fusion = settings.fusion_settings()
         if settings.query_batch_max > 1:
             runtime.batcher = QueryBatcher(embedder, runtime.library.dense, settings.query_batch_max)
         runtime.retriever = Retriever(runtime.library, embedder, fusion, batcher=runtime.batcher)

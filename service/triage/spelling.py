@@ -14,23 +14,15 @@ Input is text already passed through ``phrases.normalise``: lower case, words se
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterable
-from importlib import resources
 
 from symspellpy import SymSpell, Verbosity
+
+from index.spelling import english_words
 
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 MIN_LENGTH = 3  # shorter tokens are left alone: too many two-letter words sit one edit from each other
 LONG_WORD = 7  # from this length two edits are allowed; below it, one
-_DICTIONARY = "frequency_dictionary_en_82_765.txt"
-
-
-@functools.cache
-def english_words() -> frozenset[str]:
-    """The words of symspellpy's bundled English frequency dictionary (read once a process)."""
-    text = resources.files("symspellpy").joinpath(_DICTIONARY).read_text(encoding="utf-8")
-    return frozenset(line.split(maxsplit=1)[0] for line in text.splitlines() if line.strip())
 
 
 def max_distance(token: str) -> int:
