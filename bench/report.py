@@ -25,6 +25,7 @@ COMMANDS = {
     "load": "make bench         # python -m bench.load [--seconds 20], then python -m bench.peer",
     "peer": "python -m bench.peer [--limit N] [--sample 2000]",
     "triage": "make eval          # python -m bench.triage_eval [--candidates]",
+    "medicationqa": "make eval          # python -m bench.medicationqa_eval [--split tune]",
 }
 
 
@@ -83,6 +84,7 @@ def write_latest() -> Path:
     renderers = (
         ("index_build", "Index build (all of MedQuAD)", render_index_build),
         ("eval", "Retrieval quality", render_eval),
+        ("medicationqa", "Retrieval on patients' own wording: MedicationQA", render_medicationqa),
         ("triage", "Safety triage", render_triage),
         ("load", "/ask under load", render_load),
         ("peer", "Peer comparison: txtai", render_peer),
@@ -120,6 +122,8 @@ def render_index_build(result: dict[str, Any]) -> str:
 
 
 def _fusion_label(f: dict[str, Any]) -> str:
+    if "label" in f:
+        return str(f["label"])
     return f"rrf_k={f['rrf_k']}, dense={f['dense_weight']:g}, lexical={f['lexical_weight']:g}"
 
 
@@ -179,7 +183,7 @@ def render_eval(result: dict[str, Any]) -> str:
         )
     fusion = result.get("fusion") or []
     if fusion:
-        parts.append("\n### Fusion settings (hybrid mode; dense weight 1)\n")
+        parts.append("\n### Fusion settings (hybrid mode)\n")
         fusion_rows: list[tuple[object, ...]] = []
         for f in fusion:
             mq = f.get("medquad") or {}
@@ -207,6 +211,46 @@ def render_eval(result: dict[str, Any]) -> str:
         parts.append(markdown_table(fusion_headers, fusion_rows))
         if result.get("fusion_verdict"):
             parts.append("\n" + result["fusion_verdict"] + "\n")
+    return "\n".join(parts)
+
+
+def render_medicationqa(result: dict[str, Any]) -> str:
+    library = result["library"]
+    parts = [
+        f"{result['questions']} consumer medication questions (MedicationQA, verbatim) over "
+        f"{library['documents']} documents ({library['chunks']} passages): "
+        f"{result.get('distractors', 'all')} MedQuAD sections as distractors beside the MedicationQA answer passages. **Strict**: only the question's own passage "
+        "counts; **lenient**: also the same question's other answers and identical passages. Halves split by "
+        f"question text (seed {result['split_seed']}): settings may be tuned on *tune*; the targets are read "
+        "on *report*.\n"
+    ]
+    labels = result["labels"]
+    for split, report in result["splits"].items():
+        parts.append(f"\n#### {split} ({report['questions']} questions)\n")
+        rows = []
+        for name, summary in report["systems"].items():
+            s, lenient = summary["strict"], summary["lenient"]
+            rows.append(
+                (
+                    labels.get(name, name),
+                    *(s[k] for k in ("recall@1", "recall@5", "recall@10", "mrr@10")),
+                    lenient["recall@5"],
+                    lenient["mrr@10"],
+                )
+            )
+        parts.append(
+            markdown_table(("system", "R@1", "R@5", "R@10", "MRR@10", "lenient R@5", "lenient MRR@10"), rows)
+        )
+        gain = report["hybrid_vs_best_baseline"]
+        best = labels.get(report["best_baseline"], report["best_baseline"])
+        parts.append(
+            f"\nOurs (hybrid) minus the best baseline ({best}), paired bootstrap 95% CI: "
+            + "; ".join(
+                f"{metric} {g['delta']:+.4f} ({g['ci95'][0]:+.4f} to {g['ci95'][1]:+.4f})"
+                for metric, g in gain.items()
+            )
+            + "\n"
+        )
     return "\n".join(parts)
 
 
