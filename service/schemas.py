@@ -87,9 +87,33 @@ class SearchResult(BaseModel):
     highlighted_html: str = Field(description="`text` HTML-escaped with <mark> around matching terms")
 
 
+SearchGroup = Literal["passage", "document"]
+MAX_SEARCH_K = 100
+
+
+class SearchDocument(BaseModel):
+    rank: int
+    doc_id: str
+    title: str
+    publisher: str | None
+    url: str | None
+    published: str | None
+    reviewed: str | None
+    review_due: str | None
+    expired: bool
+    score: float = Field(description="the score of the document's best passage")
+    passages: list[SearchResult] = Field(
+        description="the document's best passages, best first; each `rank` is its rank among all passages"
+    )
+
+
 class SearchResponse(BaseModel):
     query_terms: list[str]
-    results: list[SearchResult]
+    group: SearchGroup = Field(description="how the results were asked for: `passage` or `document`")
+    results: list[SearchResult] = Field(description="group=passage: the k best passages (else empty)")
+    documents: list[SearchDocument] = Field(
+        description="group=document: the k best documents, each with its best passages (else empty)"
+    )
 
 
 MAX_REVIEW_CHARS = 5000

@@ -1,4 +1,5 @@
-"""Staff search: ranked passages with their matching terms located for highlighting."""
+"""Staff search: ranked passages, or documents with their best passages under them, with their matching terms
+located for highlighting."""
 
 from __future__ import annotations
 
@@ -7,9 +8,11 @@ import re
 from html import escape
 
 from index.analysis import tokenize
-from index.retriever import Retriever
-from service.schemas import SearchResponse, SearchResult
+from index.retriever import Hit, Retriever
+from service.schemas import SearchDocument, SearchResponse, SearchResult
 
+PASSAGES_PER_DOCUMENT = 5  # the best passage and up to four more under it
+PASSAGE_DEPTH = 8  # passages searched per document asked for
 _WORD = re.compile(r"[A-Za-z0-9]+(?:[-'’][A-Za-z0-9]+)*%?")
 
 
@@ -32,31 +35,69 @@ def highlight_html(text: str, spans: list[tuple[int, int]]) -> str:
     return "".join(out)
 
 
+def _result(rank: int, hit: Hit, terms: set[str], today: dt.date) -> SearchResult:
+    document, chunk = hit.document, hit.chunk
+    meta = document.metadata()
+    spans = term_spans(chunk.text, terms)
+    return SearchResult(
+        rank=rank,
+        doc_id=document.doc_id,
+        chunk_id=chunk.chunk_id,
+        title=document.title,
+        publisher=document.publisher,
+        url=document.url,
+        published=meta["published"],
+        reviewed=meta["reviewed"],
+        review_due=meta["review_due"],
+        expired=document.is_expired(today),
+        text=chunk.text,
+        start=chunk.start,
+        end=chunk.end,
+        score=round(hit.score, 4),
+        highlights=spans,
+        highlighted_html=highlight_html(chunk.text, spans),
+    )
+
+
 def search_passages(retriever: Retriever, query: str, k: int) -> SearchResponse:
+    """The k best passages, best first (two may come from one document)."""
     terms = set(tokenize(query))
-    results = []
-    for rank, hit in enumerate(retriever.search(query, k), start=1):
-        document, chunk = hit.document, hit.chunk
-        meta = document.metadata()
-        spans = term_spans(chunk.text, terms)
-        results.append(
-            SearchResult(
-                rank=rank,
-                doc_id=document.doc_id,
-                chunk_id=chunk.chunk_id,
-                title=document.title,
-                publisher=document.publisher,
-                url=document.url,
-                published=meta["published"],
-                reviewed=meta["reviewed"],
-                review_due=meta["review_due"],
-                expired=document.is_expired(dt.date.today()),
-                text=chunk.text,
-                start=chunk.start,
-                end=chunk.end,
-                score=round(hit.score, 4),
-                highlights=spans,
-                highlighted_html=highlight_html(chunk.text, spans),
-            )
+    today = dt.date.today()
+    hits = retriever.search(query, k)
+    results = [_result(rank, hit, terms, today) for rank, hit in enumerate(hits, start=1)]
+    return SearchResponse(query_terms=sorted(terms), group="passage", results=results, documents=[])
+
+
+def search_documents(retriever: Retriever, query: str, k: int) -> SearchResponse:
+    """The k best documents, each ranked by its best passage, with up to `PASSAGES_PER_DOCUMENT` of its
+    passages under it (best first). Passages are searched `PASSAGE_DEPTH` deep per document asked for, so a
+    document whose best passage ranks below that depth is not listed."""
+    terms = set(tokenize(query))
+    today = dt.date.today()
+    depth = min(len(retriever.library.chunks), max(PASSAGE_DEPTH * k, retriever.fusion.candidates))
+    grouped: dict[str, list[SearchResult]] = {}
+    for rank, hit in enumerate(retriever.search(query, depth), start=1):
+        passages = grouped.setdefault(hit.document.doc_id, [])
+        if len(grouped) > k and not passages:
+            del grouped[hit.document.doc_id]
+            continue
+        if len(passages) < PASSAGES_PER_DOCUMENT:
+            passages.append(_result(rank, hit, terms, today))
+    documents = [
+        SearchDocument(
+            rank=rank,
+            doc_id=best.doc_id,
+            title=best.title,
+            publisher=best.publisher,
+            url=best.url,
+            published=best.published,
+            reviewed=best.reviewed,
+            review_due=best.review_due,
+            expired=best.expired,
+            score=best.score,
+            passages=passages,
         )
-    return SearchResponse(query_terms=sorted(terms), results=results)
+        for rank, passages in enumerate(grouped.values(), start=1)
+        for best in passages[:1]
+    ]
+    return SearchResponse(query_terms=sorted(terms), group="document", results=[], documents=documents)

@@ -1,4 +1,4 @@
-"""Staff endpoints: passage search and full documents. Both need the staff bearer token."""
+"""Staff endpoints: passage and document search, and full documents. Both need the staff bearer token."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from fastapi.concurrency import run_in_threadpool
 from service.dependencies import RuntimeDep, StaffDep
 from service.errors import DocumentNotFound, InvalidQuestion, NotReady, QuestionTooLong
 from service.runtime import Runtime
-from service.schemas import DocumentOut, SearchResponse
-from service.search import search_passages
+from service.schemas import MAX_SEARCH_K, DocumentOut, SearchGroup, SearchResponse
+from service.search import search_documents, search_passages
 
 router = APIRouter(tags=["staff"], dependencies=[StaffDep])
 _AUTH: dict[int | str, dict[str, Any]] = {401: {"description": "missing or invalid staff token"}}
@@ -28,7 +28,15 @@ def _ready(runtime: Runtime) -> Runtime:
 async def search(
     runtime: RuntimeDep,
     q: Annotated[str, Query(description="search text")],
-    k: Annotated[int, Query(ge=1, le=50)] = 10,
+    k: Annotated[
+        int, Query(ge=1, le=MAX_SEARCH_K, description="how many passages, or documents with group=document")
+    ] = 10,
+    group: Annotated[
+        SearchGroup,
+        Query(
+            description="passage: the k best passages; document: the k best documents, passages under each"
+        ),
+    ] = "passage",
 ) -> SearchResponse:
     query = q.strip()
     if not query:
@@ -37,7 +45,8 @@ async def search(
         raise QuestionTooLong(f"q is over {runtime.settings.max_question_chars} characters")
     retriever = _ready(runtime).retriever
     assert retriever is not None
-    return await run_in_threadpool(search_passages, retriever, query, k)
+    find = search_documents if group == "document" else search_passages
+    return await run_in_threadpool(find, retriever, query, k)
 
 
 @router.get(

@@ -1,5 +1,5 @@
 /*
- * Staff page: passage search, answer review and full-document view over the staff API.
+ * Staff page: document search (best passages under each document), answer review and full-document view over the staff API.
  *
  * The staff token lives in the `token` variable only (never in storage, a cookie or the URL) and is sent
  * as `Authorization: Bearer`. Server strings are inserted as text; highlights are <mark> elements built
@@ -185,38 +185,54 @@
     }
     status.textContent = "Searching…";
     results.replaceChildren();
-    const body = await api("/api/v1/search?k=10&q=" + encodeURIComponent(q));
+    const body = await api("/api/v1/search?k=10&group=document&q=" + encodeURIComponent(q));
     if (!body) {
       status.textContent = "";
       return;
     }
-    status.textContent = body.results.length
-      ? body.results.length + " passages found, best first."
+    status.textContent = body.documents.length
+      ? count(body.documents.length, "document", "documents") + " found, best first."
       : "No passages found. Try other words.";
-    body.results.forEach((r) => results.appendChild(renderResult(r)));
+    body.documents.forEach((d) => results.appendChild(renderDocument(d)));
   });
 
-  function renderResult(r) {
-    const href = docHref(r.doc_id, r.start, r.end);
-    const heading = el("h3", { class: "st-result-title" }, [el("a", { href: href }, [r.title])]);
-    const badge = expiredBadge(r.expired);
+  /** One document: its title and dates, its best passage, and its other matching passages folded under it. */
+  function renderDocument(d) {
+    const best = d.passages[0];
+    const href = docHref(d.doc_id, best.start, best.end);
+    const heading = el("h3", { class: "st-result-title" }, [el("a", { href: href }, [d.title])]);
+    const badge = expiredBadge(d.expired);
     if (badge) {
       heading.append(" ", badge);
     }
     const meta = el("dl", { class: "st-meta" });
     metaItems(meta, [
-      ["Publisher", r.publisher],
-      ["Published", r.published],
-      ["Last reviewed", r.reviewed],
-      ["Review due", r.review_due],
-      ["Score", Number(r.score).toFixed(3)],
+      ["Publisher", d.publisher],
+      ["Published", d.published],
+      ["Last reviewed", d.reviewed],
+      ["Review due", d.review_due],
+      ["Score", Number(d.score).toFixed(3)],
     ]);
+    const item = el("li", { class: "st-result" }, [heading, meta, ...renderPassage(best)]);
+    const others = d.passages.slice(1);
+    if (others.length) {
+      const list = el("ol", { class: "st-more-list" }, []);
+      others.forEach((p) => list.appendChild(el("li", {}, renderPassage(p))));
+      const summary = el("summary", {}, [
+        count(others.length, "more passage", "more passages") + " from this document",
+      ]);
+      item.append(el("details", { class: "st-more" }, [summary, list]));
+    }
+    return item;
+  }
+
+  function renderPassage(p) {
     const passage = el("blockquote", { class: "st-passage" });
-    marked(passage, r.text, Array.isArray(r.highlights) ? r.highlights : []);
+    marked(passage, p.text, Array.isArray(p.highlights) ? p.highlights : []);
     const open = el("p", { class: "st-open" }, [
-      el("a", { href: href }, ["Show this passage in the full document"]),
+      el("a", { href: docHref(p.doc_id, p.start, p.end) }, ["Show this passage in the full document"]),
     ]);
-    return el("li", { class: "st-result" }, [heading, meta, passage, open]);
+    return [passage, open];
   }
 
   // ---- answer review -------------------------------------------------------------------------

@@ -9,6 +9,8 @@ from typing import Any, cast
 import pytest
 from fastapi.testclient import TestClient
 
+from index.library import Library
+
 SEED_QUESTIONS = [
     "Can an eczema drug make my hair grow back?",
     "How many patients in the ruxolitinib study regrew their hair?",
@@ -215,3 +217,44 @@ def test_a_bug_becomes_a_json_500_with_the_request_id_and_no_question_in_the_log
     assert response.headers["Content-Security-Policy"].startswith("default-src 'self'")
     assert "RuntimeError" in caplog.text
     assert "Ada" not in caplog.text
+
+
+def test_search_accepts_k_up_to_100(
+    client: TestClient, staff_headers: dict[str, str], seed_library: Library
+) -> None:
+    body = client.get("/api/v1/search", params={"q": "hair", "k": 100}, headers=staff_headers).json()
+    assert body["group"] == "passage"
+    assert body["documents"] == []
+    # the seed library has fewer than 100 passages (and more than the old limit of 50 would matter for):
+    # k = 100 lists every one of them once
+    assert len(seed_library.chunks) < 100
+    assert sorted(r["chunk_id"] for r in body["results"]) == sorted(c.chunk_id for c in seed_library.chunks)
+    assert [r["rank"] for r in body["results"]] == list(range(1, len(body["results"]) + 1))
+    too_many = client.get("/api/v1/search", params={"q": "hair", "k": 101}, headers=staff_headers)
+    assert too_many.status_code == 422
+    bad_group = client.get("/api/v1/search", params={"q": "hair", "group": "page"}, headers=staff_headers)
+    assert bad_group.status_code == 422
+
+
+def test_search_grouped_by_document(client: TestClient, staff_headers: dict[str, str]) -> None:
+    query = "can dupilumab cause hair loss"
+    grouped = client.get(
+        "/api/v1/search", params={"q": query, "k": 3, "group": "document"}, headers=staff_headers
+    ).json()
+    assert grouped["group"] == "document"
+    assert grouped["results"] == []
+    documents = grouped["documents"]
+    assert [d["rank"] for d in documents] == [1, 2, 3]
+    # oracle: documents in the order their first passage appears in the plain passage ranking
+    flat = client.get("/api/v1/search", params={"q": query, "k": 100}, headers=staff_headers).json()
+    first_seen = list(dict.fromkeys(r["doc_id"] for r in flat["results"]))
+    assert [d["doc_id"] for d in documents] == first_seen[:3]
+    for document in documents:
+        passages = document["passages"]
+        assert 1 <= len(passages) <= 5
+        assert {p["doc_id"] for p in passages} == {document["doc_id"]}
+        assert document["score"] == passages[0]["score"]
+        assert [p["rank"] for p in passages] == sorted(p["rank"] for p in passages)
+        expected = [r["chunk_id"] for r in flat["results"] if r["doc_id"] == document["doc_id"]][:5]
+        assert [p["chunk_id"] for p in passages] == expected
+    assert documents[0]["doc_id"] == flat["results"][0]["doc_id"]
