@@ -155,11 +155,7 @@ def evaluate(splits: Sequence[str | None], distractors: int = 0, workdir: Path =
         "questions": len(questions),
         "distractors": len(records) - len(rows),
         "split_seed": mqa.SPLIT_SEED,
-        "fusion": {
-            "rrf_k": fusion.rrf_k,
-            "dense_weight": fusion.dense_weight,
-            "lexical_weight": fusion.lexical_weight,
-        },
+        "fusion": {"method": fusion.method, "label": fusion.label},
         "labels": {**{m: f"ours: {MODE_LABELS[m]}" for m in MODES}, **BASELINE_LABELS},
         "splits": {split or "all": split_report(questions, systems, split) for split in splits},
     }

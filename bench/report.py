@@ -224,6 +224,8 @@ def render_medicationqa(result: dict[str, Any]) -> str:
         f"question text (seed {result['split_seed']}): settings may be tuned on *tune*; the targets are read "
         "on *report*.\n"
     ]
+    if isinstance(result.get("fusion"), dict):
+        parts.append(f"Fusion of our hybrid mode: {result['fusion']['label']}.\n")
     labels = result["labels"]
     for split, report in result["splits"].items():
         parts.append(f"\n#### {split} ({report['questions']} questions)\n")
