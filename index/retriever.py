@@ -70,6 +70,12 @@ class Retriever:
         self._unknown_idf = max(self._idf.values(), default=1.0)
         self.spelling = QuerySpelling(library.lexical)
 
+    def warm_up(self) -> None:
+        """Pay the one-off costs (the spelling index, the first FAISS and BM25 calls) before the first
+        patient does."""
+        self.spelling.prepare()
+        self.search("warm up", 1)
+
     def search(
         self,
         query: str,

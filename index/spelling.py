@@ -5,7 +5,8 @@ not an English word (symspellpy's bundled frequency dictionary), has at least `M
 passage contains it; it is then matched to the library's most frequent term within one edit (two from
 `LONG_WORD` letters; Damerau-Levenshtein, on Snowball stems). The correction only *adds* a term to the lexical
 query: the question itself, its embedding and everything a patient sees stay as typed. symspellpy builds
-its symmetric-delete index once per library, on first use.
+its symmetric-delete index once per library, on first use or at `prepare()` (the service does it at
+start-up).
 """
 
 from __future__ import annotations
@@ -39,6 +40,10 @@ class QuerySpelling:
         self._lexical = lexical
         self._index: SymSpell | None = None
         self._lock = threading.Lock()
+
+    def prepare(self) -> None:
+        """Build the symmetric-delete index now (about 0.3 s for 16k terms) rather than on first use."""
+        self._symspell()
 
     def _symspell(self) -> SymSpell:
         with self._lock:

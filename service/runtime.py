@@ -84,7 +84,7 @@ def load_runtime(settings: Settings, embedder: Embedder | None = None) -> Runtim
             runtime.batcher = QueryBatcher(embedder, runtime.library.dense, settings.query_batch_max)
         runtime.retriever = Retriever(runtime.library, embedder, fusion, batcher=runtime.batcher)
         runtime.composer.retriever = runtime.retriever
-        runtime.retriever.search("warm up", 1)  # first call pays one-off costs, not the first patient
+        runtime.retriever.warm_up()
     except ClinicIndexError as exc:
         runtime.problem = str(exc)
         log.error("library not loaded: %s", exc)

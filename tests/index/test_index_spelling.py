@@ -41,3 +41,13 @@ def test_known_english_and_library_words_are_left_alone() -> None:
     assert "children" in english_words()
     assert s.corrections("zorblaxitinib") == []  # nothing in the library is near it
     assert s.corrections("") == []
+
+
+def test_prepare_builds_the_index_once() -> None:
+    s = spelling()
+    assert s._index is None
+    s.prepare()
+    built = s._index
+    assert built is not None
+    assert len(s.corrections("duplumab")) == 1
+    assert s._index is built
