@@ -1,0 +1,123 @@
+"""`python -m bench.sentence_quotes`: would quoting the best 1-3 sentences of a passage, instead of the whole
+passage, still show patients the answer? (issue #12, item 4; an experiment, not part of the service).
+
+For each seed *tuning* question (`bench/questions_seed.yaml`; never the held-out set), the top three hybrid
+passages are shortened to a window of one to three consecutive sentences (the build's sentence spans), chosen
+by each sentence's score `cosine(question, sentence) + w x coverage`, where coverage is the idf-weighted share
+of the question's BM25 terms in the sentence; the window grows from the best sentence to a neighbour scoring
+at least 75% of it. It prints phrase-Hit@3 (the expected verbatim phrase inside one of the three quotes),
+the quotes' mean length, and the milliseconds spent choosing (with sentence embeddings computed on the fly,
+as the service would have to: passages are embedded whole at build time).
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+from bench.eval import SEED_CORPUS, seed_synonyms
+from bench.report import markdown_table
+from bench.seed import load_questions, squash
+from index.build import build_index
+from index.chunking import Chunk
+from index.config import IndexSettings
+from index.embedder import Embedder, load_embedder
+from index.library import Library, load_library
+from index.recent_vectors import RecentVectors
+from index.retriever import Retriever
+from index.sentences import sentence_spans
+
+WEIGHTS = (0.0, 0.5, 1.0)  # lexical coverage weight; "lexical only" drops the cosine
+GROW = 0.75
+
+
+class QuoteChooser:
+    def __init__(self, library: Library, embedder: Embedder) -> None:
+        self.lexical = library.lexical
+        self.idf = library.lexical.idf_by_term()
+        self.embedder = embedder
+        self.sentence_vectors: dict[str, npt.NDArray[np.float32]] = {}
+
+    def coverage(self, terms: set[str], text: str) -> float:
+        present = set(self.lexical.analyze(text))
+        total = sum(self.idf.get(t, 0.0) for t in terms) or 1.0
+        return sum(self.idf.get(t, 0.0) for t in terms if t in present) / total
+
+    def choose(
+        self, question: str, vector: npt.NDArray[np.float32], chunk: Chunk, weight: float | None
+    ) -> str:
+        """The quote for one passage; weight None = the whole passage, a negative weight = lexical only."""
+        spans = sentence_spans(chunk.text)
+        if weight is None or len(spans) <= 1:
+            return chunk.text
+        texts = [chunk.text[a:b] for a, b in spans]
+        terms = set(self.lexical.analyze(question))
+        lexical = np.asarray([self.coverage(terms, t) for t in texts])
+        if weight < 0:
+            scores = lexical
+        else:
+            if chunk.chunk_id not in self.sentence_vectors:
+                self.sentence_vectors[chunk.chunk_id] = np.asarray(self.embedder.embed(texts), np.float32)
+            scores = self.sentence_vectors[chunk.chunk_id] @ vector + weight * lexical
+        best = int(np.argmax(scores))
+        lo = hi = best
+        while hi - lo < 2:
+            neighbours = [(scores[i], i) for i in (lo - 1, hi + 1) if 0 <= i < len(scores)]
+            if not neighbours:
+                break
+            value, i = max(neighbours)
+            if value < GROW * scores[best]:
+                break
+            lo, hi = min(lo, i), max(hi, i)
+        return chunk.text[spans[lo][0] : spans[hi][1]]
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.sentence_quotes", description=__doc__)
+    parser.parse_args(argv)
+    settings = IndexSettings()
+    encoder = load_embedder(settings)  # sentences: never cached between variants, so the timing is honest
+    embedder = RecentVectors(encoder, size=None)
+    with tempfile.TemporaryDirectory(prefix="bench-quotes-") as tmp:
+        build_index(
+            [SEED_CORPUS], Path(tmp) / "i", embedder, settings.chunk_settings(), synonyms=seed_synonyms()
+        )
+        library = load_library(Path(tmp) / "i")
+    questions = load_questions(library.documents)
+    retriever = Retriever(library, embedder, settings.fusion_settings())
+    variants: list[tuple[str, float | None]] = [
+        ("whole passage (today)", None),
+        ("lexical coverage only", -1.0),
+    ]
+    variants += [(f"cosine + {w:g} x coverage", w) for w in WEIGHTS]
+    rows = []
+    for label, weight in variants:
+        chooser = QuoteChooser(library, encoder)
+        hits, lengths, seconds = 0, [], 0.0
+        for question in questions:
+            vector = np.asarray(embedder.embed([question.text])[0], dtype=np.float32)
+            passages = retriever.search(question.text, 3)
+            started = time.perf_counter()
+            quotes = [chooser.choose(question.text, vector, hit.chunk, weight) for hit in passages]
+            seconds += time.perf_counter() - started
+            lengths += [len(q) for q in quotes]
+            hits += any(squash(p) in squash(q) for p in question.phrases for q in quotes)
+        rows.append(
+            (
+                label,
+                round(hits / len(questions), 3),
+                round(float(np.mean(lengths))),
+                round(1000 * seconds / len(questions), 1),
+            )
+        )
+    print(f"{len(questions)} seed tuning questions, top 3 hybrid passages each\n")
+    print(markdown_table(("quote", "phrase-Hit@3", "mean chars", "choosing ms/question"), rows))
+
+
+if __name__ == "__main__":
+    main()
