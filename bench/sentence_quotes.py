@@ -5,7 +5,7 @@ For each seed *tuning* question (`bench/questions_seed.yaml`; never the held-out
 passages are shortened to a window of one to three consecutive sentences (the build's sentence spans), chosen
 by each sentence's score `cosine(question, sentence) + w x coverage`, where coverage is the idf-weighted share
 of the question's BM25 terms in the sentence; the window grows from the best sentence to a neighbour scoring
-at least 75% of it. It prints phrase-Hit@3 (the expected verbatim phrase inside one of the three quotes),
+at least `--grow` (75%) of it; `--grow 0` always quotes three sentences. It prints phrase-Hit@3 (the expected verbatim phrase inside one of the three quotes),
 the quotes' mean length, and the milliseconds spent choosing (with sentence embeddings computed on the fly,
 as the service would have to: passages are embedded whole at build time).
 """
@@ -33,11 +33,12 @@ from index.retriever import Retriever
 from index.sentences import sentence_spans
 
 WEIGHTS = (0.0, 0.5, 1.0)  # lexical coverage weight; "lexical only" drops the cosine
-GROW = 0.75
+GROW = 0.75  # default of --grow
 
 
 class QuoteChooser:
-    def __init__(self, library: Library, embedder: Embedder) -> None:
+    def __init__(self, library: Library, embedder: Embedder, grow: float = GROW) -> None:
+        self.grow = grow
         self.lexical = library.lexical
         self.idf = library.lexical.idf_by_term()
         self.embedder = embedder
@@ -71,7 +72,7 @@ class QuoteChooser:
             if not neighbours:
                 break
             value, i = max(neighbours)
-            if value < GROW * scores[best]:
+            if value < self.grow * scores[best]:
                 break
             lo, hi = min(lo, i), max(hi, i)
         return chunk.text[spans[lo][0] : spans[hi][1]]
@@ -79,7 +80,13 @@ class QuoteChooser:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.sentence_quotes", description=__doc__)
-    parser.parse_args(argv)
+    parser.add_argument(
+        "--grow",
+        type=float,
+        default=GROW,
+        help="a neighbour joins the window at this share of the best score (0: always three sentences)",
+    )
+    args = parser.parse_args(argv)
     settings = IndexSettings()
     encoder = load_embedder(settings)  # sentences: never cached between variants, so the timing is honest
     embedder = RecentVectors(encoder, size=None)
@@ -97,7 +104,7 @@ def main(argv: list[str] | None = None) -> None:
     variants += [(f"cosine + {w:g} x coverage", w) for w in WEIGHTS]
     rows = []
     for label, weight in variants:
-        chooser = QuoteChooser(library, encoder)
+        chooser = QuoteChooser(library, encoder, args.grow)
         hits, lengths, seconds = 0, [], 0.0
         for question in questions:
             vector = np.asarray(embedder.embed([question.text])[0], dtype=np.float32)
@@ -115,7 +122,7 @@ def main(argv: list[str] | None = None) -> None:
                 round(1000 * seconds / len(questions), 1),
             )
         )
-    print(f"{len(questions)} seed tuning questions, top 3 hybrid passages each\n")
+    print(f"{len(questions)} seed tuning questions, top 3 hybrid passages each, grow {args.grow:g}\n")
     print(markdown_table(("quote", "phrase-Hit@3", "mean chars", "choosing ms/question"), rows))
 
 
