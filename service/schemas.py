@@ -6,11 +6,15 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from service.patient_text import VISIBLE_TEXT_SCHEMA, PatientText
+
 
 class AskRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    question: str = Field(
-        description="The patient's question. Please do not include names or personal details."
+    question: PatientText = Field(
+        json_schema_extra=VISIBLE_TEXT_SCHEMA,
+        description="The patient's question. Please do not include names or personal details. Control and "
+        "invisible characters are removed; a question with nothing visible left is refused (422).",
     )
 
 
@@ -122,7 +126,10 @@ MAX_REVIEW_CITATIONS = 50
 
 class ReviewRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    answer: str = Field(description=f"The answer to check, at most {MAX_REVIEW_CHARS} characters")
+    answer: PatientText = Field(
+        json_schema_extra=VISIBLE_TEXT_SCHEMA,
+        description=f"The answer to check, at most {MAX_REVIEW_CHARS} characters",
+    )
     citations: list[str] | None = Field(
         None,
         max_length=MAX_REVIEW_CITATIONS,

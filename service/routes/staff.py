@@ -10,6 +10,7 @@ from fastapi.concurrency import run_in_threadpool
 
 from service.dependencies import RuntimeDep, StaffDep
 from service.errors import DocumentNotFound, InvalidQuestion, NotReady, QuestionTooLong
+from service.patient_text import VISIBLE_TEXT_SCHEMA, PatientText
 from service.runtime import Runtime
 from service.schemas import MAX_SEARCH_K, DocumentOut, SearchGroup, SearchResponse
 from service.search import search_documents, search_passages
@@ -27,7 +28,7 @@ def _ready(runtime: Runtime) -> Runtime:
 @router.get("/search", response_model=SearchResponse, responses={**_AUTH, 503: {"description": "not ready"}})
 async def search(
     runtime: RuntimeDep,
-    q: Annotated[str, Query(description="search text")],
+    q: Annotated[PatientText, Query(description="search text", json_schema_extra=VISIBLE_TEXT_SCHEMA)],
     k: Annotated[
         int, Query(ge=1, le=MAX_SEARCH_K, description="how many passages, or documents with group=document")
     ] = 10,

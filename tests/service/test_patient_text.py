@@ -1,0 +1,70 @@
+"""service/patient_text.py: request text cleaned once at the edge, and what the API does with the result."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+from hypothesis import given
+from hypothesis import strategies as st
+
+from service.patient_text import clean_text
+
+FORBIDDEN = [chr(c) for c in range(0x20) if chr(c) not in "\n\t\r"] + ["\x7f", "\u200b", "\ufeff", "\x1b"]
+
+
+@given(st.text(alphabet=st.characters(codec=None, exclude_categories=())))
+def test_clean_text_leaves_nothing_unsafe_and_is_idempotent(text: str) -> None:
+    cleaned = clean_text(text)
+    cleaned.encode("utf-8")  # no lone surrogate is left: this would raise
+    assert not any(ch in cleaned for ch in FORBIDDEN)
+    assert clean_text(cleaned) == cleaned
+    assert cleaned == cleaned.strip()
+
+
+def test_clean_text_examples() -> None:
+    assert clean_text("hair loss \ud800") == "hair loss"
+    assert clean_text("\x1b[31mred\x1b[0m alert") == "red alert"
+    assert clean_text("a\x00b") == "a b"
+    assert clean_text("\u200b\u200b\ufeff") == ""
+    assert clean_text("line one\nline two") == "line one\nline two"
+    assert clean_text("cafe\u0301") == "café"  # NFC
+
+
+def test_a_lone_surrogate_is_answered_like_the_rest_of_the_question(client: TestClient) -> None:
+    body = b'{"question": "what is alopecia areata \\ud800"}'
+    response = client.post("/api/v1/ask", content=body, headers={"Content-Type": "application/json"})
+    assert response.status_code == 200
+    plain = client.post("/api/v1/ask", json={"question": "what is alopecia areata"})
+    assert response.json()["type"] == plain.json()["type"] == "answer"
+    assert [c["chunk_id"] for c in response.json()["citations"]] == [
+        c["chunk_id"] for c in plain.json()["citations"]
+    ]
+
+
+def test_invisible_only_and_empty_questions_are_422(client: TestClient) -> None:
+    for question in ["", "\u200b\u200b", "\u200b \ufeff\x00", "\x1b[0m"]:
+        response = client.post("/api/v1/ask", json={"question": question})
+        assert response.status_code == 422, repr(question)
+        assert response.json()["error"]["code"] == "invalid_question"
+        assert question not in response.text or not question
+    schema = client.get("/openapi.json").json()["components"]["schemas"]
+    question_schema = schema["AskRequest"]["properties"]["question"]
+    assert question_schema["minLength"] == 1
+    assert question_schema["pattern"] == r"\S"
+
+
+def test_control_characters_are_never_echoed(client: TestClient) -> None:
+    response = client.post("/api/v1/ask", json={"question": "is \x00dupilumab\x1b[2J an injection?"})
+    assert response.status_code == 200
+    body = response.text
+    assert "\\u0000" not in body
+    assert "\x00" not in body
+    assert "\\u001b" not in body
+    assert "\x1b" not in body
+
+
+def test_review_and_search_take_the_same_cleaning(client: TestClient, staff_headers: dict[str, str]) -> None:
+    body = b'{"answer": "Dupilumab is an injection. \\udfff"}'
+    headers = {**staff_headers, "Content-Type": "application/json"}
+    assert client.post("/api/v1/review", content=body, headers=headers).status_code == 200
+    search = client.get("/api/v1/search", params={"q": "\u200b"}, headers=staff_headers)
+    assert search.status_code == 422
