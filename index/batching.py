@@ -6,6 +6,7 @@ once instead of eight times. `QueryBatcher` has one worker thread: a caller hand
 waits; the worker takes every question waiting at that moment (up to `max_batch`), encodes them in one call,
 searches them in one call, and hands each caller its own row. It never waits for a batch to fill: a lone
 question is encoded at once, so one patient at a time pays only a thread hand-off (tens of microseconds).
+When a batch fails, each of its questions is tried alone: only the one that fails gets the error.
 """
 
 from __future__ import annotations
@@ -111,6 +112,14 @@ class QueryBatcher:
             else:
                 scores = np.zeros((len(batch), 0), dtype=np.float32)
                 rows = np.zeros((len(batch), 0), dtype=np.int64)
+        except Exception as exc:
+            if len(batch) > 1:
+                # one bad question must not fail the others: answer each alone, so only it gets the error
+                for request in batch:
+                    self._answer([request])
+                return
+            batch[0].future.set_exception(exc)
+            return
         except BaseException as exc:  # every waiting caller gets the error, none hangs
             for request in batch:
                 request.future.set_exception(exc)

@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 import pytest
 
-from index.batching import QueryBatcher
+from index.batching import DenseResult, QueryBatcher
 from index.embedder import Vectors
 from index.library import Library
 from index.retriever import Retriever
@@ -26,6 +26,8 @@ class SlowEmbedder(HashingEmbedder):
     def __init__(self) -> None:
         super().__init__(64)
         self.calls: list[int] = []
+        self.seen: list[list[str]] = []
+        self.release = threading.Event()  # a "blocker" question waits for it
         self.fail_on: str | None = None
         self.invariant = True
 
@@ -35,6 +37,9 @@ class SlowEmbedder(HashingEmbedder):
 
     def embed(self, texts: list[str], *, progress: bool = False) -> Vectors:
         self.calls.append(len(texts))
+        self.seen.append(list(texts))
+        if "blocker" in texts:
+            assert self.release.wait(timeout=10)
         time.sleep(0.02)
         if self.fail_on is not None and self.fail_on in texts:
             raise RuntimeError("encoder failed")
@@ -100,31 +105,46 @@ def test_k_zero_returns_the_embedding_only(corpus_index: tuple[DenseIndex, Vecto
     assert len(result.rows) == len(result.scores) == 0
 
 
-def test_an_encoder_error_reaches_every_caller_and_the_batcher_keeps_working(
+def test_an_encoder_error_reaches_only_its_own_caller_and_the_batcher_keeps_working(
     corpus_index: tuple[DenseIndex, Vectors],
 ) -> None:
-    dense, _ = corpus_index
+    """One malformed question in a batch fails alone: the others in the same batch are still answered."""
+    dense, vectors = corpus_index
     embedder = SlowEmbedder()
     embedder.fail_on = "poison"
     batcher = QueryBatcher(embedder, dense, max_batch=64)
-    errors: list[BaseException] = []
-    gate = threading.Barrier(6)
+    errors: dict[str, BaseException] = {}
+    answered: dict[str, DenseResult] = {}
+    texts = ["poison", *QUESTIONS[:7]]
 
     def ask(text: str) -> None:
-        gate.wait()
         try:
-            batcher.search(text, 3)
+            answered[text] = batcher.search(text, 3)
         except RuntimeError as exc:
-            errors.append(exc)
+            errors[text] = exc
 
     try:
-        threads = [threading.Thread(target=ask, args=(t,)) for t in ["poison", *QUESTIONS[:5]]]
+        blocker = batcher.submit("blocker", 3)  # keeps the worker busy while the others queue up together
+        deadline = time.monotonic() + 10
+        while not embedder.seen and time.monotonic() < deadline:  # the worker has taken it, alone
+            time.sleep(0.005)
+        threads = [threading.Thread(target=ask, args=(t,)) for t in texts]
         for thread in threads:
             thread.start()
+        while batcher._queue.qsize() < len(texts) and time.monotonic() < deadline:
+            time.sleep(0.005)
+        embedder.release.set()
         for thread in threads:
             thread.join(timeout=10)
         assert not any(thread.is_alive() for thread in threads), "a caller hung"
-        assert any("encoder failed" in str(e) for e in errors)
+        assert len(blocker.result().rows) == 3
+        assert list(errors) == ["poison"]
+        assert "encoder failed" in str(errors["poison"])
+        assert sorted(answered) == sorted(texts[1:])
+        assert any(len(batch) > 1 and "poison" in batch for batch in embedder.seen), "never batched together"
+        for text, result in answered.items():
+            query = HashingEmbedder(64).embed([text])
+            np.testing.assert_allclose(result.scores, oracle(vectors, query, 3), rtol=1e-5, atol=1e-6)
         assert len(batcher.search("after the failure", 3).rows) == 3
     finally:
         batcher.close()
