@@ -7,6 +7,7 @@ synonym map, so a question is analysed exactly as the passages were, whatever th
 from __future__ import annotations
 
 import json
+import zipfile
 from collections import Counter
 from collections.abc import Sequence
 from functools import cached_property
@@ -186,7 +187,8 @@ class LexicalIndex:
         """The index saved in `directory`. With `current` (a service), one counted by another analyzer version
         is refused (IndexMismatch); without it (a rebuild reading its cache), it loads but is never reused."""
         try:
-            counts = sparse.load_npz(directory / "bm25.npz").tocsr()
+            with (directory / "bm25.npz").open("rb") as file:  # closed even when the zip is broken
+                counts = sparse.load_npz(file).tocsr()
             meta = json.loads((directory / "bm25_vocab.json").read_text(encoding="utf-8"))
             analyzer = Analyzer(SynonymMap.from_groups(meta.get("synonyms") or []))
             counted_by = str(meta.get("analyzer", "analyzer-v1"))
@@ -196,7 +198,7 @@ class LexicalIndex:
                     f"{analyzer.fingerprint}): rebuild it with `python -m index build`"
                 )
             return cls(counts, meta["terms"], float(meta["k1"]), float(meta["b"]), analyzer, counted_by)
-        except (OSError, ValueError, KeyError, TypeError, SynonymsError) as exc:
+        except (OSError, EOFError, zipfile.BadZipFile, ValueError, KeyError, TypeError, SynonymsError) as exc:
             raise IndexCorrupt(f"{directory}: cannot read the BM25 index: {exc}") from exc
 
 

@@ -21,6 +21,7 @@ and "how do I change a flat tyre?" matches "a change in her insurance coverage" 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -102,7 +103,12 @@ class Retriever:
             vector, dense_scores, dense_rows = self._dense(query, n if allowed is None else 0)
             lexical_all = self.library.lexical.scores(query, self.spelling.corrections(query))
         if allowed is None:
-            dense_ranked = list(zip(dense_rows.tolist(), dense_scores.tolist(), strict=True))
+            # FAISS pads with row -1 (and a NaN vector scores NaN): never a row it did not find
+            dense_ranked = [
+                (row, score)
+                for row, score in zip(dense_rows.tolist(), dense_scores.tolist(), strict=True)
+                if 0 <= row < len(self.library.chunks) and math.isfinite(score)
+            ]
             lex_scores, lex_rows = self.library.lexical.top(lexical_all, n)
             lexical_ranked = list(zip(lex_rows.tolist(), lex_scores.tolist(), strict=True))
         else:

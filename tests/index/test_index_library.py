@@ -237,3 +237,34 @@ def test_errors_share_one_base_class() -> None:
     assert issubclass(IndexNotFound, IndexLoadError)
     assert issubclass(IndexMismatch, IndexLoadError)
     assert issubclass(IndexCorrupt, IndexLoadError)
+
+
+def test_truncated_bm25_with_matching_manifest_is_corrupt(index_copy: Path) -> None:
+    data = (index_copy / "bm25.npz").read_bytes()
+    rewrite_with_valid_manifest(index_copy, "bm25.npz", data[: len(data) // 2])
+    with pytest.raises(IndexCorrupt, match=r"cannot read the BM25 index"):
+        load_library(index_copy)
+
+
+def test_search_never_returns_a_row_faiss_did_not_find(
+    seed_library_fake: Library, fake_embedder: Embedder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """FAISS pads missing results with row -1, and NaN vectors score NaN: neither may become a citation."""
+    dense = seed_library_fake.dense
+    real_search = dense.search
+
+    def padded(vectors: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        scores, rows = real_search(vectors, k)
+        scores, rows = scores.copy(), rows.copy()
+        rows[:, 1::2] = -1
+        scores[:, 1::2] = np.nan
+        scores[:, 2] = np.nan
+        return scores, rows
+
+    monkeypatch.setattr(dense, "search", padded)
+    retriever = Retriever(seed_library_fake, fake_embedder)
+    for mode in ("hybrid", "dense", "lexical"):
+        hits = retriever.search("ruxolitinib twice a day", 10, mode=mode)
+        assert hits, mode
+        assert all(seed_library_fake.chunks.index(h.chunk) >= 0 for h in hits)
+        assert all(np.isfinite(h.score) and np.isfinite(h.fused) for h in hits)
