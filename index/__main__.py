@@ -50,7 +50,8 @@ def main(argv: list[str] | None = None) -> int:
 
 def _approved_dir(settings: IndexSettings, corpus: list[Path], given: Path | None, off: bool) -> Path | None:
     """The approved answers to publish: `--approved`, else CLINIC_APPROVED_DIR when set, else the `approved`
-    directory next to the (first) corpus directory (`corpus/approved` for `corpus/library`) if there is one."""
+    directory next to the (first) corpus directory (`corpus/approved` for `corpus/library`), or inside it
+    (`corpus/approved` for `corpus`), if there is one."""
     if off:
         return None
     configured = "approved_dir" in settings.model_fields_set
@@ -61,8 +62,13 @@ def _approved_dir(settings: IndexSettings, corpus: list[Path], given: Path | Non
                 f"{explicit}: no such approved-answers directory (--approved, CLINIC_APPROVED_DIR)"
             )
         return explicit
-    sibling = corpus[0].parent / settings.approved_dir.name if corpus else settings.approved_dir
-    return sibling if sibling.is_dir() else None
+    if not corpus:
+        return settings.approved_dir if settings.approved_dir.is_dir() else None
+    # `--corpus corpus/library` finds corpus/approved beside it; `--corpus corpus` finds corpus/approved inside
+    for candidate in (corpus[0].parent / settings.approved_dir.name, corpus[0] / settings.approved_dir.name):
+        if candidate.is_dir():
+            return candidate
+    return None
 
 
 def _synonyms(settings: IndexSettings, corpus: list[Path]) -> SynonymMap | None:
@@ -105,6 +111,11 @@ def _build(
     print(report.summary())
     if approved is not None:
         print(f"{report.approved} approved answers from {approved} reviewed and published")
+        if report.awaiting_approval:
+            print(
+                f"{len(report.awaiting_approval)} awaiting approval (no approved_by or approved_on yet; patients "
+                f"never see them): {', '.join(report.awaiting_approval)}"
+            )
     print(f"index written to {out}")
     return 0
 

@@ -8,8 +8,8 @@ Staff write them in `corpus/approved/*.yaml`, each file one entry (a mapping) or
     answer: >                           # faithful paraphrases or quotes of the cited documents
       Dupilumab is a medication that blocks the IL-4/IL-13 signalling pathway.
     citations: [dupilumab-advanced-aa-donovan]   # document ids the answer is drawn from
-    approved_by:                        # optional; left empty until staff fill it in
-    approved_on:                        # optional ISO date (YYYY-MM-DD)
+    approved_by:                        # who approved it; empty = awaiting approval, never shown to patients
+    approved_on:                        # ISO date (YYYY-MM-DD) of the approval; empty = awaiting approval
 
 The index build reviews every sentence of every answer (`index.review`) and refuses to publish an entry with
 an unsupported or mismatched sentence; published entries are stored with their evidence in `approved.jsonl`.
@@ -84,6 +84,10 @@ class ApprovedEntry:
     approved_on: dt.date | None = None
     source_path: str | None = None
     sentences: tuple[ApprovedSentence, ...] = ()  # filled in by the build's review
+
+    def signed_off(self, today: dt.date) -> bool:
+        """Whether a named person approved this answer on a date that has come: only then may patients see it."""
+        return bool(self.approved_by) and self.approved_on is not None and self.approved_on <= today
 
     def to_record(self) -> dict[str, Any]:
         return {

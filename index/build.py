@@ -39,6 +39,7 @@ class BuildReport:
     manifest: Manifest
     warnings: list[str] = field(default_factory=list)
     approved: int = 0  # approved answers reviewed and published
+    awaiting_approval: list[str] = field(default_factory=list)  # published, not served: no approver or date
 
     def summary(self) -> str:
         return (
@@ -227,4 +228,5 @@ def build_index(
         manifest=written,
         warnings=skipped + document_warnings(documents, today),
         approved=len(library.approved),
+        awaiting_approval=[e.entry_id for e in library.approved if not e.signed_off(today)],
     )

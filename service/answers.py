@@ -245,7 +245,10 @@ class AnswerComposer:
         return self._render("answer", question, request_id, citations=citations)
 
     def _entry_current(self, entry: ApprovedEntry) -> bool:
-        """An approved answer is served only while every document it quotes is in the library and not expired."""
+        """An approved answer is served only when a named person approved it on a date that has come, and while
+        every document it quotes is in the library and not expired."""
+        if not entry.signed_off(dt.date.today()):
+            return False
         documents = self.retriever.library.documents if self.retriever is not None else {}
         return all(
             s.evidence.doc_id in documents and self._keep(documents[s.evidence.doc_id])

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import json
 from pathlib import Path
 
 import pytest
 
-from index.__main__ import main
+from index.__main__ import _approved_dir, main
 from index.approved import load_approved
 from index.build import build_index, corpus_fingerprint, is_stale
 from index.chunking import ChunkSettings
+from index.config import IndexSettings
 from index.embedder import Embedder
 from index.errors import ApprovedAnswerRejected, CorpusError, IndexCorrupt
 from index.library import DATA_FILES, MANIFEST, file_digest, load_library
@@ -76,6 +79,7 @@ def test_published_entries_are_stored_with_evidence_and_checksum(
     report = build_index([seed_corpus_dir], index_copy, fake_embedder, ChunkSettings(), approved_dir=approved)
 
     assert report.approved == 1
+    assert report.awaiting_approval == ["good-entry"]  # no approver or date: published, never served
     manifest = json.loads((index_copy / MANIFEST).read_text(encoding="utf-8"))
     assert sorted(manifest["files"]) == sorted(DATA_FILES)
     assert manifest["files"]["approved.jsonl"]["sha256"] == file_digest(index_copy / "approved.jsonl")
@@ -191,3 +195,28 @@ def test_cli_rejects_a_missing_approved_directory(tmp_path: Path, capsys: pytest
     assert main(["build", "--out", str(tmp_path / "index"), "--approved", str(missing)]) == 2
     assert f"{missing}: no such approved-answers directory" in capsys.readouterr().err
     assert not (tmp_path / "index").exists()
+
+
+def test_signed_off_needs_a_name_and_a_date_that_has_come(tmp_path: Path) -> None:
+    today = dt.date(2026, 6, 1)
+    base = load_approved(Path(__file__).resolve().parents[2] / "corpus" / "approved")[0]
+    assert not base.signed_off(today)
+    assert not dataclasses.replace(base, approved_by="Dr A").signed_off(today)
+    assert not dataclasses.replace(base, approved_on=today).signed_off(today)
+    assert dataclasses.replace(base, approved_by="Dr A", approved_on=today).signed_off(today)
+    tomorrow = today + dt.timedelta(days=1)
+    assert not dataclasses.replace(base, approved_by="Dr A", approved_on=tomorrow).signed_off(today)
+
+
+def test_the_approved_directory_is_found_beside_or_inside_the_corpus(tmp_path: Path) -> None:
+    settings = IndexSettings()
+    (tmp_path / "corpus" / "library").mkdir(parents=True)
+    (tmp_path / "corpus" / "approved").mkdir()
+    assert (
+        _approved_dir(settings, [tmp_path / "corpus" / "library"], None, False)
+        == tmp_path / "corpus" / "approved"
+    )
+    assert _approved_dir(settings, [tmp_path / "corpus"], None, False) == tmp_path / "corpus" / "approved"
+    assert _approved_dir(settings, [tmp_path / "corpus"], None, True) is None
+    (tmp_path / "elsewhere").mkdir()
+    assert _approved_dir(settings, [tmp_path / "elsewhere"], None, False) is None

@@ -55,6 +55,19 @@ DIFFERENT = [
 ]
 
 
+APPROVER = "approved_by: Dr Test Approver\napproved_on: 2026-01-15\n"
+
+
+def signed_off_copy(directory: Path) -> Path:
+    """The shipped approved answers (all awaiting approval) with an approver and a date filled in."""
+    directory.mkdir(parents=True)
+    for path in sorted(APPROVED_DIR.glob("*.yaml")):
+        text = path.read_text(encoding="utf-8")
+        assert "approved_by:\napproved_on:\n" in text, f"{path.name} does not ship as awaiting approval"
+        (directory / path.name).write_text(text.replace("approved_by:\napproved_on:\n", APPROVER), "utf-8")
+    return directory
+
+
 @pytest.fixture(scope="module")
 def approved_index(
     tmp_path_factory: pytest.TempPathFactory,
@@ -62,11 +75,28 @@ def approved_index(
     real_embedder: Embedder,
     seed_corpus_dir: Path,
 ) -> Path:
-    out = tmp_path_factory.mktemp("approved-index") / "index"
+    tmp = tmp_path_factory.mktemp("approved-index")
+    out = tmp / "index"
     shutil.copytree(seed_index_dir, out)  # reuses its embeddings: the build only reviews the approved answers
-    report = build_index([seed_corpus_dir], out, real_embedder, ChunkSettings(), approved_dir=APPROVED_DIR)
+    signed = signed_off_copy(tmp / "approved")
+    report = build_index([seed_corpus_dir], out, real_embedder, ChunkSettings(), approved_dir=signed)
     assert report.embedded == 0
+    assert report.awaiting_approval == []
     return out
+
+
+@pytest.fixture(scope="module")
+def pending_index(
+    tmp_path_factory: pytest.TempPathFactory,
+    approved_index: Path,
+    real_embedder: Embedder,
+    seed_corpus_dir: Path,
+) -> tuple[Path, list[str]]:
+    """The approved answers exactly as shipped: reviewed and published, all awaiting approval."""
+    out = tmp_path_factory.mktemp("pending-index") / "index"
+    shutil.copytree(approved_index, out)
+    report = build_index([seed_corpus_dir], out, real_embedder, ChunkSettings(), approved_dir=APPROVED_DIR)
+    return out, report.awaiting_approval
 
 
 @pytest.fixture(scope="module")
@@ -188,3 +218,32 @@ def test_an_expired_source_stops_the_approved_answer(
     answer = composer.answer(question)
     assert not answer.approved
     assert mgh not in answer.doc_ids
+
+
+def test_answers_awaiting_approval_are_never_served(
+    pending_index: tuple[Path, list[str]], real_embedder: Embedder
+) -> None:
+    index_dir, awaiting = pending_index
+    library = load_library(index_dir)
+    assert sorted(awaiting) == sorted(e.entry_id for e in library.approved)
+    assert len(awaiting) == len(list(APPROVED_DIR.glob("*.yaml")))
+    settings = Settings(index_dir=index_dir, clinic_name="Demo Clinic", answer_cache_entries=0)
+    with TestClient(create_app(settings, embedder=real_embedder)) as client:
+        for question in CLOSE:
+            body = ask(client, question)
+            assert body["approved"] is False, question
+            assert body["approved_id"] is None
+
+
+def test_an_approval_dated_in_the_future_is_not_yet_served(
+    approved_library: Library, real_embedder: Embedder
+) -> None:
+    settings = Settings(clinic_name="Demo Clinic")
+    composer = AnswerComposer(settings, load_triage(real_embedder), Templates(settings.prompts_dir), None)
+    question = "can dupilumab make my hair grow back"
+    composer.retriever = Retriever(approved_library, real_embedder)
+    assert composer.answer(question).approved
+    tomorrow = dt.date.today() + dt.timedelta(days=1)
+    entries = [dataclasses.replace(e, approved_on=tomorrow) for e in approved_library.approved]
+    composer.retriever = Retriever(dataclasses.replace(approved_library, approved=entries), real_embedder)
+    assert not composer.answer(question).approved
