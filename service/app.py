@@ -122,12 +122,27 @@ class RequestContext:
             await send(message)
 
         length = Headers(scope=scope).get("content-length")
+        received = 0
+
+        async def receive_within_limit() -> Message:
+            """The body as the client sends it, refused as soon as it passes the limit (chunked bodies have
+            no Content-Length to check first): at most one message past the limit is ever held."""
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > MAX_BODY_BYTES:
+                    raise BodyTooLarge()
+            return message
+
         try:
             if length is not None and length.isdigit() and int(length) > MAX_BODY_BYTES:
-                too_large = _error(413, "body_too_large", f"request body over {MAX_BODY_BYTES} bytes")
-                await too_large(scope, receive, send_with_headers)
+                await _body_too_large()(scope, receive, send_with_headers)
             else:
-                await self.app(scope, receive, send_with_headers)
+                await self.app(scope, receive_within_limit, send_with_headers)
+        except BodyTooLarge:
+            if not response_started:
+                await _body_too_large()(scope, receive, send_with_headers)
         except Exception as exc:
             # a bug, not bad input: the type only (a message may quote the question), and a JSON 500
             log.error("unhandled error id=%s type=%s", request_id, type(exc).__name__)
@@ -138,15 +153,44 @@ class RequestContext:
             )
             await failure(scope, receive, send_with_headers)
         finally:
-            # the path only: query strings (staff searches) may hold health information
+            # the route's template only: a raw path may carry a name (/documents/<name>), forged line breaks
+            # or terminal escapes, and query strings (staff searches) may hold health information
             log.info(
-                "request id=%s method=%s path=%s status=%s ms=%.1f",
+                "request id=%s method=%s route=%s status=%s ms=%.1f",
                 request_id,
                 scope["method"],
-                path,
+                _route_template(scope),
                 status,
                 (time.perf_counter() - started) * 1000,
             )
+
+
+def _route_template(scope: Scope) -> str:
+    """The matched route's template with its router's prefix ("/api/v1/documents/{doc_id}"), or "unmatched".
+
+    The route in the scope knows its own template but not the prefix it was included under; the prefix is the
+    part of the path before the route's pattern matches, which the router has already matched literally."""
+    route = scope.get("route")
+    template = getattr(route, "path", None)
+    pattern = getattr(route, "path_regex", None)
+    if not isinstance(template, str) or pattern is None:
+        return "unmatched"
+    path: str = scope["path"]
+    for cut in (i for i, ch in enumerate(path) if ch == "/"):
+        if pattern.match(path[cut:]):
+            return path[:cut] + template
+    return template
+
+
+class BodyTooLarge(StarletteHTTPException):
+    """The request body passed `MAX_BODY_BYTES` while it was being read (413)."""
+
+    def __init__(self) -> None:
+        super().__init__(413, f"request body over {MAX_BODY_BYTES} bytes")
+
+
+def _body_too_large() -> JSONResponse:
+    return _error(413, "body_too_large", f"request body over {MAX_BODY_BYTES} bytes")
 
 
 def _error(status: int, code: str, message: str, **extra: Any) -> JSONResponse:
@@ -175,4 +219,6 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if isinstance(exc, BodyTooLarge):
+            return _body_too_large()
         return _error(exc.status_code, "http_error", str(exc.detail))

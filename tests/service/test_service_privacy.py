@@ -49,3 +49,26 @@ def test_validation_errors_do_not_echo_the_question(client: TestClient) -> None:
     assert response.status_code == 422
     assert CANARY_DOB not in response.text
     assert CANARY_NAME not in response.text
+
+
+def test_a_path_parameter_never_reaches_the_log(
+    client: TestClient, caplog: pytest.LogCaptureFixture, staff_headers: dict[str, str]
+) -> None:
+    """The log names the route template, not the path: no name in a URL, no forged line, no escape."""
+    paths = [
+        f"/api/v1/documents/{CANARY_NAME} {CANARY_DOB}",
+        "/api/v1/documents/x%0Afake%20log%20line%20status=200",
+        "/api/v1/documents/%1B%5B31mred",
+        f"/no-such-page/{CANARY_NAME}",
+    ]
+    with caplog.at_level(logging.INFO, logger="clinic.service"):
+        for path in paths:
+            assert client.get(path, headers=staff_headers).status_code == 404
+    lines = [r.getMessage() for r in caplog.records if r.name == "clinic.service"]
+    request_lines = [line for line in lines if line.startswith("request ")]
+    assert len(request_lines) == len(paths)
+    assert sum("route=/api/v1/documents/{doc_id}" in line for line in request_lines) == 3
+    assert sum("route=unmatched" in line for line in request_lines) == 1
+    for line in lines:
+        for text in ("Quartermaine", CANARY_DOB, "fake log line", "\x1b", "\n", "\r"):
+            assert text not in line

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
 import shutil
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from starlette.types import Message
 
 from index.embedder import Embedder
-from service.app import create_app
+from service.app import MAX_BODY_BYTES, create_app
 from service.config import Settings
 
 SettingsFactory = Callable[..., Settings]
@@ -62,3 +65,48 @@ def test_corrupt_index_reports_the_file(
         assert ready.status_code == 503
         assert victim in ready.json()["reason"]
         assert client.post("/api/v1/ask", json={"question": "ruxolitinib"}).status_code == 503
+
+
+def test_a_chunked_body_is_refused_while_it_is_read(client: TestClient) -> None:
+    """No Content-Length to check first: the limit is enforced on the bytes as they arrive, so a 100 MB body
+    is refused after the first chunks, not read (and parsed) in full."""
+    chunk = b"x" * (16 * 1024)
+    total = 6400  # 100 MiB
+    consumed = 0
+
+    async def run() -> list[Message]:
+        nonlocal consumed
+        sent: list[Message] = []
+
+        async def receive() -> Message:
+            nonlocal consumed
+            consumed += 1
+            return {"type": "http.request", "body": chunk, "more_body": consumed < total}
+
+        async def send(message: Message) -> None:
+            sent.append(message)
+
+        scope = {
+            "type": "http",
+            "asgi": {"version": "3.0"},
+            "http_version": "1.1",
+            "method": "POST",
+            "scheme": "http",
+            "path": "/api/v1/ask",
+            "raw_path": b"/api/v1/ask",
+            "root_path": "",
+            "query_string": b"",
+            "headers": [(b"content-type", b"application/json"), (b"transfer-encoding", b"chunked")],
+            "client": ("127.0.0.1", 1234),
+            "server": ("testserver", 80),
+            "state": {},
+        }
+        await client.app(scope, receive, send)  # type: ignore[arg-type]
+        return sent
+
+    sent = asyncio.run(run())
+    start = next(m for m in sent if m["type"] == "http.response.start")
+    body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
+    assert start["status"] == 413
+    assert json.loads(body)["error"]["code"] == "body_too_large"
+    assert consumed <= MAX_BODY_BYTES // len(chunk) + 1
