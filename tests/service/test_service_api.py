@@ -258,3 +258,16 @@ def test_search_grouped_by_document(client: TestClient, staff_headers: dict[str,
         expected = [r["chunk_id"] for r in flat["results"] if r["doc_id"] == document["doc_id"]][:5]
         assert [p["chunk_id"] for p in passages] == expected
     assert documents[0]["doc_id"] == flat["results"][0]["doc_id"]
+
+
+def test_redirects_never_take_their_host_from_the_request(client: TestClient) -> None:
+    response = client.get("/staff/", headers={"Host": "evil.example"}, follow_redirects=False)
+    assert response.status_code in {301, 307, 308}
+    assert response.headers["location"] == "/staff"
+
+
+def test_method_not_allowed_names_the_allowed_methods(client: TestClient) -> None:
+    response = client.get("/api/v1/ask")
+    assert response.status_code == 405
+    assert response.headers["allow"] == "POST"
+    assert response.json()["error"]["code"] == "http_error"
