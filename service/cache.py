@@ -1,4 +1,4 @@
-"""A bounded LRU cache of answers, keyed by the normalised question.
+"""A bounded LRU cache of answers, keyed by the question exactly as asked.
 
 A clinic's widget sees the same questions again and again. Entries hold rendered answers (never logged);
 the cache lives in the runtime, so loading a new index starts an empty one.
@@ -6,18 +6,17 @@ the cache lives in the runtime, so loading a new index starts an empty one.
 
 from __future__ import annotations
 
-import re
 import threading
 from collections import OrderedDict
 from typing import Generic, TypeVar
 
 Value = TypeVar("Value")
-_SPACE = re.compile(r"\s+")
 
 
 def question_key(question: str) -> str:
-    """Case- and whitespace-insensitive key; punctuation inside the question is kept (it can matter)."""
-    return _SPACE.sub(" ", question).strip().casefold().rstrip("?!. ")
+    """The question exactly as asked (edge-cleaned and stripped). Answers quote the patient's own wording, so
+    a key that ignored case or spacing would show a later patient the first asker's words."""
+    return question.strip()
 
 
 class LRUCache(Generic[Value]):

@@ -25,18 +25,27 @@ def test_zero_entries_disables_the_cache() -> None:
     assert cache.get("a") is None
 
 
-def test_question_key_ignores_case_spacing_and_final_punctuation() -> None:
-    assert question_key("  Does  Ruxolitinib work?? ") == question_key("does ruxolitinib work")
-    assert question_key("IL-13") != question_key("IL 13")
+def test_question_key_is_the_question_as_asked() -> None:
+    assert question_key("  Does Ruxolitinib work? ") == question_key("Does Ruxolitinib work?")
+    assert question_key("does ruxolitinib work") != question_key("Does Ruxolitinib work?")
 
 
 def test_repeated_question_is_served_from_cache_with_its_own_request_id(client: TestClient) -> None:
     cache = client.app.state.runtime.answers  # type: ignore[attr-defined]
     first = client.post("/api/v1/ask", json={"question": "What is alopecia totalis?"}).json()
     hits = cache.hits
-    second = client.post("/api/v1/ask", json={"question": "what is   ALOPECIA totalis"}).json()
+    second = client.post("/api/v1/ask", json={"question": " What is alopecia totalis? "}).json()
     assert cache.hits == hits + 1
     assert second["request_id"] != first["request_id"]
     assert {k: v for k, v in second.items() if k != "request_id"} == {
         k: v for k, v in first.items() if k != "request_id"
     }
+
+
+def test_a_later_patient_never_sees_the_first_askers_wording(client: TestClient) -> None:
+    first = client.post("/api/v1/ask", json={"question": "What is alopecia universalis?"}).json()
+    second = client.post("/api/v1/ask", json={"question": "what is ALOPECIA universalis"}).json()
+    assert first["type"] == second["type"] == "answer"
+    assert "what is ALOPECIA universalis" in second["text"]
+    assert "What is alopecia universalis?" not in second["text"]
+    assert [c["chunk_id"] for c in second["citations"]] == [c["chunk_id"] for c in first["citations"]]
