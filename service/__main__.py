@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import logging
 import os
 import secrets
 import sys
@@ -39,7 +38,6 @@ def main(argv: list[str] | None = None) -> int:
         "--workers", type=int, default=1, help="worker processes (they share the FAISS index)"
     )
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     try:
         settings = Settings()
     except ValidationError as exc:
@@ -70,9 +68,17 @@ def main(argv: list[str] | None = None) -> int:
             port=args.port,
             access_log=False,
             log_level="info",
+            proxy_headers=False,  # the client address is decided by CLINIC_TRUSTED_PROXIES (service/rate_limits.py)
         )
     else:
-        uvicorn.run(create_app(settings), host=args.host, port=args.port, access_log=False, log_level="info")
+        uvicorn.run(
+            create_app(settings),
+            host=args.host,
+            port=args.port,
+            access_log=False,
+            log_level="info",
+            proxy_headers=False,
+        )
     return 0
 
 

@@ -20,7 +20,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from index.embedder import Embedder
 from service.config import Settings
-from service.errors import ServiceError
+from service.errors import RateLimited, ServiceError
+from service.log_format import configure_logging
+from service.rate_limits import RateLimits
 from service.routes import ask, docs, health, review, staff
 from service.runtime import load_runtime
 
@@ -40,6 +42,7 @@ DOCS_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.replace(
 def create_app(settings: Settings | None = None, *, embedder: Embedder | None = None) -> FastAPI:
     """Build the app. The model and index load once, in the lifespan; tests may pass an embedder."""
     settings = settings or Settings()
+    configure_logging(settings.log_format)  # here, so that every worker process has it
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -63,6 +66,12 @@ def create_app(settings: Settings | None = None, *, embedder: Embedder | None = 
         redoc_url=None,
     )
     app.state.settings = settings
+    app.state.rate_limits = RateLimits(
+        settings.rate_limit_ask,
+        settings.rate_limit_staff,
+        settings.rate_limit_failed_token,
+        settings.trusted_proxies,
+    )
     if settings.allowed_origins:
         app.add_middleware(
             CORSMiddleware,
@@ -151,7 +160,12 @@ class RequestContext:
                 await _body_too_large()(scope, receive, send_with_headers)
         except Exception as exc:
             # a bug, not bad input: the type only (a message may quote the question), and a JSON 500
-            log.error("unhandled error id=%s type=%s", request_id, type(exc).__name__)
+            log.error(
+                "unhandled error id=%s type=%s",
+                request_id,
+                type(exc).__name__,
+                extra={"request_id": request_id},
+            )
             if response_started:  # nothing more can be sent
                 raise
             failure = _error(
@@ -161,13 +175,21 @@ class RequestContext:
         finally:
             # the route's template only: a raw path may carry a name (/documents/<name>), forged line breaks
             # or terminal escapes, and query strings (staff searches) may hold health information
+            route, ms = _route_template(scope), round((time.perf_counter() - started) * 1000, 1)
             log.info(
                 "request id=%s method=%s route=%s status=%s ms=%.1f",
                 request_id,
                 scope["method"],
-                _route_template(scope),
+                route,
                 status,
-                (time.perf_counter() - started) * 1000,
+                ms,
+                extra={
+                    "request_id": request_id,
+                    "method": scope["method"],
+                    "route": route,
+                    "status": status,
+                    "ms": ms,
+                },
             )
 
 
@@ -206,9 +228,14 @@ def _error(status: int, code: str, message: str, **extra: Any) -> JSONResponse:
 def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ServiceError)
     async def service_error(request: Request, exc: ServiceError) -> JSONResponse:
-        response = _error(exc.status_code, exc.code, exc.message)
+        extra = {}
+        if isinstance(exc, RateLimited) and exc.emergency_number:
+            extra["emergency_number"] = exc.emergency_number
+        response = _error(exc.status_code, exc.code, exc.message, **extra)
         if exc.status_code == 401:
             response.headers["WWW-Authenticate"] = "Bearer"
+        if isinstance(exc, RateLimited):
+            response.headers["Retry-After"] = str(exc.retry_after)
         return response
 
     @app.exception_handler(RequestValidationError)

@@ -9,6 +9,8 @@ from typing import Literal
 from pydantic import Field, SecretStr, field_validator
 
 from index.config import IndexSettings
+from service.log_format import LogFormat
+from service.rate_limits import parse_limits, parse_networks
 
 Region = Literal["US", "UK", "EU"]
 
@@ -61,12 +63,38 @@ class Settings(IndexSettings):
         "different questions about the same drug up to 0.87",
     )
     allowed_origins: list[str] = Field(default_factory=list, description="CORS origins allowed to call /api")
+    rate_limit_ask: str = Field(
+        "300/minute;3000/hour",
+        description="/api/v1/ask per client address (generous: a clinic may be one NAT)",
+    )
+    rate_limit_staff: str = Field("120/minute", description="staff routes per client address")
+    rate_limit_failed_token: str = Field(
+        "5/minute;20/hour", description="failed staff tokens per client address; past it, staff routes lock"
+    )
+    log_format: LogFormat = Field("json", description="json: one JSON object a line; text: plain lines")
+    trusted_proxies: list[str] = Field(
+        default_factory=list,
+        description="reverse proxies (addresses or networks) whose X-Forwarded-For names the client; "
+        "from any other peer the header is ignored",
+    )
     prompts_dir: Path = Path(__file__).resolve().parent.parent / "prompts"
     triage_phrases: Path | None = Field(None, description="phrase file; default service/triage/phrases.yaml")
     triage_model_dir: Path | None = Field(
         None,
         description="trained triage classifier; default service/triage/model (built by make triage-model)",
     )
+
+    @field_validator("rate_limit_ask", "rate_limit_staff", "rate_limit_failed_token")
+    @classmethod
+    def _rate_limit(cls, value: str) -> str:
+        parse_limits(value)  # ValueError naming the text
+        return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _networks(cls, value: list[str]) -> list[str]:
+        parse_networks(value)  # ValueError naming the bad address
+        return value
 
     @field_validator("region", mode="before")
     @classmethod

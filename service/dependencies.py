@@ -1,4 +1,4 @@
-"""Typed dependencies: routes get the runtime and the staff check from here."""
+"""Typed dependencies: routes get the runtime, the staff check and the flood limits from here."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from service.errors import NotAuthenticated
+from service.errors import NotAuthenticated, RateLimited
+from service.rate_limits import RateLimits
 from service.runtime import Runtime
 
 _bearer = HTTPBearer(auto_error=False, description="CLINIC_STAFF_TOKEN")
@@ -22,14 +23,50 @@ def get_runtime(request: Request) -> Runtime:
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 
 
+def get_rate_limits(request: Request) -> RateLimits:
+    limits: RateLimits = request.app.state.rate_limits
+    return limits
+
+
+RateLimitsDep = Annotated[RateLimits, Depends(get_rate_limits)]
+
+
+def limit_ask(request: Request, runtime: RuntimeDep, limits: RateLimitsDep) -> None:
+    refusal = limits.hit(limits.ask, "ask", limits.client_address(request))
+    if refusal is not None:
+        emergency = runtime.settings.contacts.emergency
+        raise RateLimited(
+            f"too many questions from this address; try again in {refusal.retry_after} s. "
+            f"If this is an emergency, call {emergency} now.",
+            refusal.retry_after,
+            emergency_number=emergency,
+        )
+
+
 def require_staff(
-    runtime: RuntimeDep, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+    request: Request,
+    runtime: RuntimeDep,
+    limits: RateLimitsDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> None:
+    address = limits.client_address(request)
+    locked = limits.exhausted(limits.failed_token, "failed-token", address)
+    if locked is not None:  # refused before the token is compared: guessing gets no answer at all
+        raise RateLimited(
+            f"too many failed staff tokens; try again in {locked.retry_after} s", locked.retry_after
+        )
+    refusal = limits.hit(limits.staff, "staff", address)
+    if refusal is not None:
+        raise RateLimited(
+            f"too many staff requests; try again in {refusal.retry_after} s", refusal.retry_after
+        )
     token = runtime.settings.staff_token
     if token is None or credentials is None or credentials.scheme.lower() != "bearer":
         raise NotAuthenticated("staff token required: Authorization: Bearer <CLINIC_STAFF_TOKEN>")
     if not secrets.compare_digest(credentials.credentials.encode(), token.get_secret_value().encode()):
+        limits.hit(limits.failed_token, "failed-token", address)
         raise NotAuthenticated("invalid staff token")
 
 
 StaffDep = Depends(require_staff)
+AskLimitDep = Depends(limit_ask)

@@ -5,7 +5,8 @@ ServiceError
 ├── QuestionTooLong         413: over CLINIC_MAX_QUESTION_CHARS, rejected before any model work
 ├── DocumentNotFound        404: unknown doc_id
 ├── NotAuthenticated        401: missing or wrong staff token
-└── NotReady                503: index or model not loaded; the message says why
+├── NotReady                503: index or model not loaded; the message says why
+└── RateLimited             429: too many requests (or failed staff tokens) from one address; Retry-After
 """
 
 from __future__ import annotations
@@ -55,3 +56,13 @@ class AnswerTooLong(QuestionTooLong):
 
 class UnknownCitationId(InvalidQuestion):
     code = "unknown_citation"
+
+
+class RateLimited(ServiceError):
+    status_code = 429
+    code = "rate_limited"
+
+    def __init__(self, message: str, retry_after: int, emergency_number: str | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+        self.emergency_number = emergency_number  # /ask: a refused patient still gets the emergency number

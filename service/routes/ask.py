@@ -13,7 +13,7 @@ from fastapi.responses import JSONResponse
 
 from service.answers import Answer
 from service.cache import question_key
-from service.dependencies import RuntimeDep
+from service.dependencies import AskLimitDep, RuntimeDep
 from service.errors import InvalidQuestion, QuestionTooLong
 from service.schemas import AskRequest, AskResponse
 
@@ -30,8 +30,12 @@ def _body(answer: Answer) -> dict[str, object]:
 @router.post(
     "/ask",
     response_model=AskResponse,
+    dependencies=[AskLimitDep],
     responses={
         413: {"description": "question too long"},
+        429: {
+            "description": "too many questions from this address (Retry-After); the body has the emergency number"
+        },
         422: {"description": "empty question or bad JSON"},
         503: {"description": "library not loaded; the body still carries the emergency number"},
     },
@@ -54,11 +58,14 @@ async def ask(payload: AskRequest, request: Request, runtime: RuntimeDep) -> JSO
             runtime.answers.put(key, answer)
     status = 200 if answer.available else 503
     # privacy: the request id, answer type, latency and doc ids; never the question
+    answer_type = answer.type if answer.available else "unavailable"
+    ms = round((time.perf_counter() - started) * 1000, 1)
     log.info(
         "ask id=%s type=%s ms=%.1f docs=%s",
         request_id,
-        answer.type if answer.available else "unavailable",
-        (time.perf_counter() - started) * 1000,
+        answer_type,
+        ms,
         ",".join(answer.doc_ids) or "-",
+        extra={"request_id": request_id, "answer_type": answer_type, "ms": ms, "doc_ids": answer.doc_ids},
     )
     return JSONResponse(_body(answer), status_code=status)

@@ -32,6 +32,7 @@ _RESPONSES: dict[int | str, dict[str, Any]] = {
     401: {"description": "missing or invalid staff token"},
     413: {"description": f"answer over {MAX_REVIEW_CHARS} characters"},
     422: {"description": "empty answer, unknown citation id (named in the message) or bad JSON"},
+    429: {"description": "too many staff requests or failed tokens from this address (Retry-After)"},
     503: {"description": "library not loaded"},
 }
 

@@ -16,7 +16,10 @@ from service.schemas import MAX_SEARCH_K, DocumentOut, SearchGroup, SearchRespon
 from service.search import search_documents, search_passages
 
 router = APIRouter(tags=["staff"], dependencies=[StaffDep])
-_AUTH: dict[int | str, dict[str, Any]] = {401: {"description": "missing or invalid staff token"}}
+_AUTH: dict[int | str, dict[str, Any]] = {
+    401: {"description": "missing or invalid staff token"},
+    429: {"description": "too many staff requests or failed tokens from this address (Retry-After)"},
+}
 
 
 def _ready(runtime: Runtime) -> Runtime:
