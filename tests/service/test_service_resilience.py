@@ -6,6 +6,7 @@ import asyncio
 import json
 import shutil
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -104,7 +105,10 @@ def test_a_chunked_body_is_refused_while_it_is_read(client: TestClient) -> None:
         await client.app(scope, receive, send)  # type: ignore[arg-type]
         return sent
 
-    sent = asyncio.run(run())
+    with ThreadPoolExecutor(
+        1
+    ) as pool:  # its own event loop: another test's (Playwright's) may be running here
+        sent = pool.submit(asyncio.run, run()).result(timeout=60)
     start = next(m for m in sent if m["type"] == "http.response.start")
     body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
     assert start["status"] == 413
