@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import time
 import uuid
@@ -23,7 +25,8 @@ from service.config import Settings
 from service.errors import RateLimited, ServiceError
 from service.log_format import configure_logging
 from service.rate_limits import RateLimits
-from service.routes import ask, docs, health, review, staff
+from service.reload import IndexReloader
+from service.routes import admin, ask, docs, health, review, staff
 from service.runtime import load_runtime
 
 log = logging.getLogger("clinic.service")
@@ -54,8 +57,18 @@ def create_app(settings: Settings | None = None, *, embedder: Embedder | None = 
             runtime.load_seconds,
             len(runtime.library.chunks) if runtime.library else 0,
         )
+        app.state.reloader = IndexReloader(app.state)
+        watcher = (
+            asyncio.create_task(app.state.reloader.watch(settings.reload_interval))
+            if settings.reload_interval > 0
+            else None
+        )
         yield
-        runtime.close()
+        if watcher is not None:
+            watcher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await watcher
+        app.state.runtime.close()
 
     app = FastAPI(
         title="Clinic patient-education assistant",
@@ -87,6 +100,7 @@ def create_app(settings: Settings | None = None, *, embedder: Embedder | None = 
     app.include_router(ask.router, prefix="/api/v1")
     app.include_router(staff.router, prefix="/api/v1")
     app.include_router(review.router, prefix="/api/v1")
+    app.include_router(admin.router, prefix="/api/v1")
     try:
         from service.routes import pages
     except ImportError:  # the pages router is optional until the widget lands

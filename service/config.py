@@ -71,6 +71,9 @@ class Settings(IndexSettings):
     rate_limit_failed_token: str = Field(
         "5/minute;20/hour", description="failed staff tokens per client address; past it, staff routes lock"
     )
+    reload_interval: float = Field(
+        5.0, ge=0.0, le=3600.0, description="seconds between checks for a newly built index; 0: no polling"
+    )
     log_format: LogFormat = Field("json", description="json: one JSON object a line; text: plain lines")
     trusted_proxies: list[str] = Field(
         default_factory=list,

@@ -6,6 +6,7 @@ ServiceError
 ├── DocumentNotFound        404: unknown doc_id
 ├── NotAuthenticated        401: missing or wrong staff token
 ├── NotReady                503: index or model not loaded; the message says why
+├── IndexRefused            409: a newly built index cannot be served; the previous one keeps serving
 └── RateLimited             429: too many requests (or failed staff tokens) from one address; Retry-After
 """
 
@@ -66,3 +67,8 @@ class RateLimited(ServiceError):
         super().__init__(message)
         self.retry_after = retry_after
         self.emergency_number = emergency_number  # /ask: a refused patient still gets the emergency number
+
+
+class IndexRefused(ServiceError):
+    status_code = 409
+    code = "index_refused"

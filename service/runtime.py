@@ -42,12 +42,43 @@ class Runtime:
     def ready(self) -> bool:
         return self.retriever is not None and self.problem is None
 
+    def attach(self, library: Library) -> None:
+        """Serve `library`: its batcher, retriever and composer wiring, warmed up."""
+        assert self.embedder is not None
+        self.library = library
+        if self.settings.query_batch_max > 1:
+            self.batcher = QueryBatcher(self.embedder, library.dense, self.settings.query_batch_max)
+        self.retriever = Retriever(
+            library, self.embedder, self.settings.fusion_settings(), batcher=self.batcher
+        )
+        self.composer.retriever = self.retriever
+        self.retriever.warm_up()
+        self.problem = None
+
+    def with_library(self, library: Library) -> Runtime:
+        """A new runtime serving `library`, sharing this one's settings, model, triage and templates, with an
+        empty answer cache (hot reload: the old runtime keeps serving until it is swapped out)."""
+        composer = AnswerComposer(self.settings, self.composer.triage, self.composer.templates, None)
+        fresh = Runtime(self.settings, composer, embedder=self.embedder)
+        fresh.answers = LRUCache(self.settings.answer_cache_entries)
+        started = time.perf_counter()
+        fresh.attach(library)
+        fresh.load_seconds = time.perf_counter() - started
+        return fresh
+
     def close(self) -> None:
         if self.batcher is not None:
             self.batcher.close()
             log.info(
                 "query batcher: %d questions in %d batches", self.batcher.questions, self.batcher.batches
             )
+
+
+def load_library_for(settings: Settings, embedder: Embedder) -> Library:
+    """The index at `settings.index_dir`, checked against the model (ClinicIndexError when it cannot serve)."""
+    return load_library(
+        settings.index_dir, expected_model=embedder.name, expected_dimension=embedder.dimension
+    )
 
 
 def load_runtime(settings: Settings, embedder: Embedder | None = None) -> Runtime:
@@ -74,17 +105,7 @@ def load_runtime(settings: Settings, embedder: Embedder | None = None) -> Runtim
         runtime.load_seconds = time.perf_counter() - started
         return runtime
     try:
-        runtime.library = load_library(
-            settings.index_dir,
-            expected_model=embedder.name,
-            expected_dimension=embedder.dimension,
-        )
-        fusion = settings.fusion_settings()
-        if settings.query_batch_max > 1:
-            runtime.batcher = QueryBatcher(embedder, runtime.library.dense, settings.query_batch_max)
-        runtime.retriever = Retriever(runtime.library, embedder, fusion, batcher=runtime.batcher)
-        runtime.composer.retriever = runtime.retriever
-        runtime.retriever.warm_up()
+        runtime.attach(load_library_for(settings, embedder))
     except ClinicIndexError as exc:
         runtime.problem = str(exc)
         log.error("library not loaded: %s", exc)

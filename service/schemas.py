@@ -168,3 +168,11 @@ class ReviewSummary(BaseModel):
 class ReviewResponse(BaseModel):
     sentences: list[ReviewedSentence]
     summary: ReviewSummary
+
+
+class ReloadResponse(BaseModel):
+    outcome: Literal["unchanged", "reloaded"] = Field(
+        description="reloaded: a new build is now served; unchanged: the index on disk is the one served"
+    )
+    corpus_hash: str | None = Field(description="the build now served")
+    built_at: str | None

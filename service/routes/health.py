@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from service.dependencies import RuntimeDep
@@ -19,8 +19,9 @@ def healthz() -> dict[str, str]:
 
 
 @router.get("/readyz", responses={503: {"description": "index or model not loaded"}})
-def readyz(runtime: RuntimeDep) -> JSONResponse:
-    """200 when the index and the model are loaded, 503 with the reason otherwise."""
+def readyz(runtime: RuntimeDep, request: Request) -> JSONResponse:
+    """200 when the index and the model are loaded (with the build served, and a newer build that was refused
+    if there is one), 503 with the reason otherwise."""
     if not runtime.ready or runtime.library is None:
         return JSONResponse({"status": "not_ready", "reason": runtime.problem or "loading"}, status_code=503)
     manifest = runtime.library.manifest
@@ -31,6 +32,10 @@ def readyz(runtime: RuntimeDep) -> JSONResponse:
             "documents": manifest.documents,
             "chunks": manifest.chunks,
             "built_at": manifest.built_at,
+            "corpus_hash": manifest.corpus_hash,
         },
     }
+    refused = getattr(request.app.state, "reloader", None)
+    if refused is not None and refused.refused is not None:
+        body["refused_index"] = {"built_at": refused.refused[0].built_at, "reason": refused.refused[1]}
     return JSONResponse(body)
