@@ -49,6 +49,7 @@ bench-index: $(STAMP)
 
 eval: $(STAMP)
 	$(PY) -m bench.eval
+	$(PY) -m bench.seed_heldout_eval
 	$(PY) -m bench.triage_eval
 	$(PY) -m bench.medicationqa_eval --distractors $(MQA_DISTRACTORS)
 

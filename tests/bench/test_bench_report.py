@@ -15,7 +15,7 @@ def test_latest_renders_every_committed_result(tmp_path: Path, monkeypatch: pyte
     monkeypatch.setattr(report, "LATEST", latest)
     report.write_latest()
     text = latest.read_text(encoding="utf-8")
-    for name in ("index_build", "eval", "load", "peer", "triage"):
+    for name in report.COMMANDS:
         if (report.RESULTS / f"{name}.json").is_file():
             assert f"Reproduce: `{report.COMMANDS[name]}`" in text
 
