@@ -14,7 +14,14 @@ from dataclasses import dataclass
 
 from index.analysis import STOPWORDS
 
-_TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[A-Za-z]+(?:['’][A-Za-z]+)*|[^\sA-Za-z\d]")
+_TOKEN = re.compile(r"[0-9]+(?:[.,][0-9]+)*|[A-Za-z]+(?:['’][A-Za-z]+)*|[^\sA-Za-z0-9]")
+
+
+def _digit(word: str) -> bool:
+    """Whether a token starts with 0-9 (str.isdigit also says yes to "³" and "⑤", which float() refuses)."""
+    return "0" <= word[:1] <= "9"
+
+
 _PHONE = re.compile(r"\(?\b\d{3}\)?[\s.-]\d{3}[\s.-]\d{4}\b|\b0\d{2,4}\s\d{3,4}\s\d{3,4}\b")
 _SMALL = {
     w: n
@@ -165,7 +172,7 @@ class _Reader:
     def number(self, i: int) -> tuple[float, int] | None:
         """(value, index after) of the number at token i: digits, or words such as "seventy-five"."""
         w = self.word(i)
-        if w[:1].isdigit():
+        if _digit(w):
             if self.is_identifier(i):
                 return None  # IL-13, B12
             if self.adjacent(i, i + 1) and self.word(i + 1)[:1].isalpha() and self.word(i + 1) not in _DOSES:
@@ -196,7 +203,7 @@ class _Reader:
             value += total
         else:
             return None
-        while self.word(j) in _SCALES and w[:1].isdigit():
+        while self.word(j) in _SCALES and _digit(w):
             value *= _SCALES[self.word(j)]
             j += 1
         if self.word(j) == "and" and self.word(j + 1) == "a" and self.word(j + 2) == "half":
@@ -253,7 +260,7 @@ class _Reader:
 
     def year_like(self, i: int) -> bool:
         w = self.word(i)
-        return w.isdigit() and len(w) == 4 and 1800 <= int(w) <= 2199
+        return w.isascii() and w.isdigit() and len(w) == 4 and 1800 <= int(w) <= 2199
 
     def unit(self, j: int) -> tuple[str, str, float] | None:
         """(kind, unit, factor) of the unit at token j, or None."""

@@ -232,3 +232,17 @@ def test_terms_and_drug_names() -> None:
         "ruxolitinib",
         "tofacitinib",
     }
+
+
+def test_digits_that_are_not_ascii_never_break_the_reader() -> None:
+    """ "³" and "⑤" pass str.isdigit but not float(): a patient's question with them once raised (a 500)."""
+    for text in ["ã\U000fd5c1 ³¿", "take ² tablets", "⑤ times a day", "٣ mg", "x¹ 2 mg"]:
+        quantities(text)
+        analyse(text)
+    assert [q.value for q in quantities("take 2 mg ³")] == [2.0]
+
+
+@given(st.text(alphabet=st.characters(codec="utf-8")))
+def test_the_number_reader_reads_any_text(text: str) -> None:
+    quantities(text)
+    analyse(text)
