@@ -55,7 +55,9 @@ class AnswerTooLong(QuestionTooLong):
     code = "answer_too_long"
 
 
-class UnknownCitationId(InvalidQuestion):
+class UnknownCitationId(DocumentNotFound):
+    """A cited id names no document or passage: a reference to something that is not there (404)."""
+
     code = "unknown_citation"
 
 

@@ -3,9 +3,11 @@
 `clean_text` runs when a request body or query is validated, before anything else sees the text:
 - lone UTF-16 surrogates (JSON allows "\\ud800"; Python strings can hold them, UTF-8 cannot encode them and
   the tokenizer raises) are dropped;
-- ANSI escape sequences are removed whole, other control characters (NUL, C0 and C1, DEL) become spaces;
-  line breaks and tabs stay;
-- zero-width and other invisible format characters (U+200B-U+200F, U+2060-U+2064, U+FEFF, U+00AD) are
+- ANSI escape sequences are removed whole; other control characters (NUL, C0 and C1, DEL) become a space
+  when Unicode counts them as white space (line breaks and tabs stay as they are) and U+FFFD otherwise, so
+  nothing raw is ever echoed, and the rule the OpenAPI schema states (`VISIBLE_TEXT_SCHEMA`: a character
+  that is neither white space nor invisible) is exactly the rule applied;
+- zero-width and other invisible format characters (U+200B-U+200F, U+2060-U+2064, U+FEFF) are
   removed;
 - the result is NFC-normalised and stripped.
 
@@ -24,14 +26,15 @@ from pydantic.config import JsonDict
 _SURROGATES = re.compile("[\ud800-\udfff]")
 _ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[@-Z\\-_])")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-_INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u2060-\u2064\ufeff]")
+_REPLACEMENT = "\ufffd"
+_INVISIBLE = re.compile("[\u200b-\u200f\u2060-\u2064\ufeff]")
 
 
 def clean_text(text: str) -> str:
-    """`text` without surrogates, escapes, control and invisible characters; NFC, stripped."""
+    """`text` without surrogates, escapes, raw control and invisible characters; NFC, stripped."""
     text = _SURROGATES.sub("", text)
     text = _ANSI.sub("", text)
-    text = _CONTROL.sub(" ", text)
+    text = _CONTROL.sub(lambda m: " " if m.group().isspace() else _REPLACEMENT, text)
     text = _INVISIBLE.sub("", text)
     return unicodedata.normalize("NFC", text).strip()
 
@@ -45,5 +48,10 @@ PatientText = Annotated[str, BeforeValidator(_clean_input)]
 """A request string, cleaned by `clean_text` before anything else sees it. The routes refuse it when nothing
 visible is left, with their own error code (`invalid_question`, `invalid_answer`)."""
 
-VISIBLE_TEXT_SCHEMA: JsonDict = {"minLength": 1, "pattern": r"\S"}
+VISIBLE_TEXT_SCHEMA: JsonDict = {
+    "minLength": 1,
+    # the characters themselves, not \\u escapes, which not every schema tool reads inside a class (lone
+    # surrogates stay escaped: they cannot be encoded in the schema's UTF-8 JSON)
+    "pattern": "[^\\s\u200b-\u200f\u2060-\u2064\ufeff\\ud800-\\udfff]",
+}
 """What the OpenAPI schema says of such a field: at least one visible character."""

@@ -32,6 +32,7 @@ def _body(answer: Answer) -> dict[str, object]:
     response_model=AskResponse,
     dependencies=[AskLimitDep],
     responses={
+        400: {"description": "the body is not UTF-8 text"},
         413: {"description": "question too long"},
         429: {
             "description": "too many questions from this address (Retry-After); the body has the emergency number"

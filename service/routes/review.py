@@ -29,9 +29,11 @@ router = APIRouter(tags=["staff"], dependencies=[StaffDep])
 
 
 _RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: {"description": "the body is not UTF-8 text"},
     401: {"description": "missing or invalid staff token"},
     413: {"description": f"answer over {MAX_REVIEW_CHARS} characters"},
-    422: {"description": "empty answer, unknown citation id (named in the message) or bad JSON"},
+    404: {"description": "a citation names no document or passage (the ids are named in the message)"},
+    422: {"description": "empty answer or bad JSON"},
     429: {"description": "too many staff requests or failed tokens from this address (Retry-After)"},
     503: {"description": "library not loaded"},
 }

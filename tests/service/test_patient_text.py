@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 from fastapi.testclient import TestClient
 from hypothesis import given
 from hypothesis import strategies as st
 
-from service.patient_text import clean_text
+from service.patient_text import VISIBLE_TEXT_SCHEMA, clean_text
 
 FORBIDDEN = [chr(c) for c in range(0x20) if chr(c) not in "\n\t\r"] + ["\x7f", "\u200b", "\ufeff", "\x1b"]
 
@@ -20,10 +22,19 @@ def test_clean_text_leaves_nothing_unsafe_and_is_idempotent(text: str) -> None:
     assert cleaned == cleaned.strip()
 
 
+@given(st.text(alphabet=st.characters(codec=None, exclude_characters="\x1b")))
+def test_the_schema_states_exactly_what_is_refused(text: str) -> None:
+    """Schema-valid (a character that is neither white space nor invisible) iff something is left to answer."""
+    pattern = VISIBLE_TEXT_SCHEMA["pattern"]
+    assert isinstance(pattern, str)
+    assert bool(re.search(pattern, text)) == bool(clean_text(text))
+
+
 def test_clean_text_examples() -> None:
     assert clean_text("hair loss \ud800") == "hair loss"
     assert clean_text("\x1b[31mred\x1b[0m alert") == "red alert"
-    assert clean_text("a\x00b") == "a b"
+    assert clean_text("a\x00b") == "a\ufffdb"  # neutralised, never echoed raw
+    assert clean_text("a\x1cb\x85c") == "a b c"  # control characters that Unicode counts as white space
     assert clean_text("\u200b\u200b\ufeff") == ""
     assert clean_text("line one\nline two") == "line one\nline two"
     assert clean_text("cafe\u0301") == "café"  # NFC
@@ -41,7 +52,7 @@ def test_a_lone_surrogate_is_answered_like_the_rest_of_the_question(client: Test
 
 
 def test_invisible_only_and_empty_questions_are_422(client: TestClient) -> None:
-    for question in ["", "\u200b\u200b", "\u200b \ufeff\x00", "\x1b[0m"]:
+    for question in ["", "\u200b\u200b", "\u200b \ufeff\x1c", "\x1b[0m"]:
         response = client.post("/api/v1/ask", json={"question": question})
         assert response.status_code == 422, repr(question)
         assert response.json()["error"]["code"] == "invalid_question"
@@ -49,7 +60,9 @@ def test_invisible_only_and_empty_questions_are_422(client: TestClient) -> None:
     schema = client.get("/openapi.json").json()["components"]["schemas"]
     question_schema = schema["AskRequest"]["properties"]["question"]
     assert question_schema["minLength"] == 1
-    assert question_schema["pattern"] == r"\S"
+    assert re.search(question_schema["pattern"], "a")
+    for invisible in ["\u200b", " \t", "\ufeff\u200d", "\x1c"]:
+        assert not re.search(question_schema["pattern"], invisible)
 
 
 def test_control_characters_are_never_echoed(client: TestClient) -> None:
