@@ -15,7 +15,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: install run test lint typecheck index bench bench-index eval triage-model browser-deps clean
+.PHONY: install run test lint typecheck index bench bench-index eval fault triage-model browser-deps clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -56,6 +56,11 @@ eval: $(STAMP)
 # Retrain the triage classifier from service/triage/data (deterministic; commit the result)
 triage-model: $(STAMP)
 	$(PY) -m service.triage train
+
+# Load and faults on loopback (issue #13): schemathesis, flood, malformed input, a killed worker, an index swap
+fault: $(STAMP)
+	$(PY) -m pip install --quiet -e '.[fault]'
+	$(PY) -m bench.fault
 
 bench: $(STAMP)
 	$(PY) -m bench.load --workers 2

@@ -108,6 +108,7 @@ class Server:
     cold_start_seconds: float = 0.0
     ready_body: dict[str, Any] = field(default_factory=dict)
     log_offset: int = 0
+    staff_token: str = ""
 
     def answer_times(self) -> list[float]:
         """Seconds /ask spent inside the service (its own log line), for the requests since the last call."""
@@ -136,11 +137,16 @@ class Server:
         self.log.close()
 
 
-def start_server(index: Path, workdir: Path, workers: int = 1) -> Server:
+def start_server(
+    index: Path, workdir: Path, workers: int = 1, settings: dict[str, str] | None = None
+) -> Server:
+    """`python -m service` over `index`, ready; `settings` adds CLINIC_ variables (e.g. rate limits)."""
     port = free_port()
+    token = secrets.token_urlsafe(24)  # 32 characters, never printed
     env = {
         **os.environ,
-        "CLINIC_STAFF_TOKEN": secrets.token_urlsafe(24),  # 32 characters, never printed
+        **(settings or {}),
+        "CLINIC_STAFF_TOKEN": token,
         "HF_HUB_OFFLINE": "1",
         "TRANSFORMERS_OFFLINE": "1",
         "TOKENIZERS_PARALLELISM": "false",
@@ -157,7 +163,7 @@ def start_server(index: Path, workdir: Path, workers: int = 1) -> Server:
     process = subprocess.Popen(command, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
     sampler = RssSampler(process.pid)
     sampler.start()
-    server = Server(process, f"http://127.0.0.1:{port}", log_path, log, sampler)
+    server = Server(process, f"http://127.0.0.1:{port}", log_path, log, sampler, staff_token=token)
     with httpx.Client(timeout=5.0) as client:
         while True:
             if process.poll() is not None:

@@ -27,6 +27,7 @@ COMMANDS = {
     "triage": "make eval          # python -m bench.triage_eval [--candidates]",
     "medicationqa": "make eval          # python -m bench.medicationqa_eval [--split tune]",
     "seed_heldout": "make eval          # python -m bench.seed_heldout_eval",
+    "fault": "make fault         # python -m bench.fault [--seconds 15] [--max-examples 100]",
 }
 
 
@@ -93,6 +94,7 @@ def write_latest() -> Path:
         ("medicationqa", "Retrieval on patients' own wording: MedicationQA", render_medicationqa),
         ("triage", "Safety triage", render_triage),
         ("load", "/ask under load", render_load),
+        ("fault", "Load and faults (issue #13)", render_fault),
         ("peer", "Peer comparison: txtai", render_peer),
     )
     for name, heading, render in renderers:
@@ -217,6 +219,54 @@ def render_eval(result: dict[str, Any]) -> str:
         parts.append(markdown_table(fusion_headers, fusion_rows))
         if result.get("fusion_verdict"):
             parts.append("\n" + result["fusion_verdict"] + "\n")
+    return "\n".join(parts)
+
+
+def render_fault(result: dict[str, Any]) -> str:
+    clients = result["clients"]
+    parts = [
+        f"Loopback, `python -m service --workers 2`, `/ask` limited to {result['ask_limit_per_address']} per "
+        f"address; {clients['patient']} patients (a question every 0.25 s), {clients['flooder']} flooders (as "
+        f"fast as they can), {clients['malformed']} senders of malformed input; windows of "
+        f"{result['window_seconds']:g} s. Errors: any non-2xx but 429 (malformed senders: 5xx and lost "
+        "connections only); crossed: a patient's answer not quoting the patient's own question.\n"
+    ]
+    schema = result.get("schemathesis") or {}
+    if schema.get("skipped"):
+        parts.append(f"schemathesis: skipped: {schema['skipped']}\n")
+    elif schema:
+        failures = "; ".join(schema.get("failures") or []) or "0 failures"
+        parts.append(
+            f"schemathesis `--checks all`: {schema.get('test_cases', '')}; {failures} (exit {schema['exit_code']}).\n"
+        )
+    rows = []
+    for window, kinds in result.get("windows", {}).items():
+        for kind, t in kinds.items():
+            rows.append(
+                (
+                    window,
+                    kind,
+                    t["requests"],
+                    t["errors"],
+                    t["429s"],
+                    t.get("p50_ms"),
+                    t.get("p99_ms"),
+                    t["crossed"],
+                    t["lost"],
+                )
+            )
+    parts.append(
+        markdown_table(
+            ("window", "clients", "requests", "errors", "429s", "p50 ms", "p99 ms", "crossed", "lost"), rows
+        )
+    )
+    events = result.get("events") or {}
+    parts.append(
+        f"\nKilled worker replaced: {events.get('killed_worker_replaced')} (workers {events.get('workers_before_kill')} "
+        f"before, {events.get('workers_after_kill')} after). Every worker on the new build after the swap: "
+        f"{events.get('every_worker_on_the_new_build')} (builds served: {', '.join(events.get('builds_served_after_swap') or [])}; "
+        f"before: {events.get('index_before')}).\n"
+    )
     return "\n".join(parts)
 
 

@@ -50,8 +50,9 @@ visible is left, with their own error code (`invalid_question`, `invalid_answer`
 
 VISIBLE_TEXT_SCHEMA: JsonDict = {
     "minLength": 1,
-    # the characters themselves, not \\u escapes, which not every schema tool reads inside a class (lone
-    # surrogates stay escaped: they cannot be encoded in the schema's UTF-8 JSON)
-    "pattern": "[^\\s\u200b-\u200f\u2060-\u2064\ufeff\\ud800-\\udfff]",
+    # the characters themselves, not \\u escapes, which not every schema tool reads inside a class. Lone
+    # surrogates are not in it: a JSON-schema string cannot hold one (jsonschema-rs, which schemathesis uses,
+    # refuses the pattern), and cleaning removes them.
+    "pattern": "[^\\s\u200b-\u200f\u2060-\u2064\ufeff]",
 }
 """What the OpenAPI schema says of such a field: at least one visible character."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from fastapi.testclient import TestClient
 from hypothesis import given
 from hypothesis import strategies as st
@@ -22,9 +23,11 @@ def test_clean_text_leaves_nothing_unsafe_and_is_idempotent(text: str) -> None:
     assert cleaned == cleaned.strip()
 
 
-@given(st.text(alphabet=st.characters(codec=None, exclude_characters="\x1b")))
+@given(st.text(alphabet=st.characters(exclude_categories=["Cs"], exclude_characters="\x1b")))
 def test_the_schema_states_exactly_what_is_refused(text: str) -> None:
-    """Schema-valid (a character that is neither white space nor invisible) iff something is left to answer."""
+    """Schema-valid (a character that is neither white space nor invisible) iff something is left to answer.
+    Lone surrogates (category Cs) are left out: no JSON-schema string holds one; an ANSI escape is removed
+    whole, which a pattern cannot say."""
     pattern = VISIBLE_TEXT_SCHEMA["pattern"]
     assert isinstance(pattern, str)
     assert bool(re.search(pattern, text)) == bool(clean_text(text))
@@ -81,3 +84,9 @@ def test_review_and_search_take_the_same_cleaning(client: TestClient, staff_head
     assert client.post("/api/v1/review", content=body, headers=headers).status_code == 200
     search = client.get("/api/v1/search", params={"q": "\u200b"}, headers=staff_headers)
     assert search.status_code == 422
+
+
+def test_schemathesis_can_use_the_pattern() -> None:
+    """A pattern schemathesis cannot compile is dropped, and then it fuzzes without it."""
+    patterns = pytest.importorskip("schemathesis.core.jsonschema.patterns")
+    assert patterns.enforced_pattern(VISIBLE_TEXT_SCHEMA["pattern"]) is not None
