@@ -72,10 +72,10 @@ class DocumentOut(BaseModel):
     text: str
 
 
-class SearchResult(BaseModel):
-    rank: int
+class SearchedDocument(BaseModel):
+    """What a search result shows of its document."""
+
     doc_id: str
-    chunk_id: str
     title: str
     publisher: str | None
     url: str | None
@@ -83,6 +83,11 @@ class SearchResult(BaseModel):
     reviewed: str | None
     review_due: str | None
     expired: bool
+
+
+class SearchResult(SearchedDocument):
+    rank: int
+    chunk_id: str
     text: str
     start: int
     end: int
@@ -95,16 +100,8 @@ SearchGroup = Literal["passage", "document"]
 MAX_SEARCH_K = 100
 
 
-class SearchDocument(BaseModel):
+class SearchDocument(SearchedDocument):
     rank: int
-    doc_id: str
-    title: str
-    publisher: str | None
-    url: str | None
-    published: str | None
-    reviewed: str | None
-    review_due: str | None
-    expired: bool
     score: float = Field(description="the score of the document's best passage")
     passages: list[SearchResult] = Field(
         description="the document's best passages, best first; each `rank` is its rank among all passages"

@@ -9,7 +9,7 @@ from html import escape
 
 from index.analysis import tokenize
 from index.retriever import Hit, Retriever
-from service.schemas import SearchDocument, SearchResponse, SearchResult
+from service.schemas import SearchDocument, SearchedDocument, SearchResponse, SearchResult
 
 PASSAGES_PER_DOCUMENT = 5  # the best passage and up to four more under it
 PASSAGE_DEPTH = 8  # passages searched per document asked for
@@ -86,16 +86,9 @@ def search_documents(retriever: Retriever, query: str, k: int) -> SearchResponse
     documents = [
         SearchDocument(
             rank=rank,
-            doc_id=best.doc_id,
-            title=best.title,
-            publisher=best.publisher,
-            url=best.url,
-            published=best.published,
-            reviewed=best.reviewed,
-            review_due=best.review_due,
-            expired=best.expired,
             score=best.score,
             passages=passages,
+            **best.model_dump(include=set(SearchedDocument.model_fields)),
         )
         for rank, passages in enumerate(grouped.values(), start=1)
         for best in passages[:1]

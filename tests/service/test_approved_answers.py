@@ -203,13 +203,18 @@ def test_threshold_calibration(
     assert min(close) >= threshold
 
 
+def composer_over(library: Library, embedder: Embedder) -> AnswerComposer:
+    settings = Settings(clinic_name="Demo Clinic")
+    composer = AnswerComposer(settings, load_triage(embedder), Templates(settings.prompts_dir), None)
+    composer.retriever = Retriever(library, embedder)
+    return composer
+
+
 def test_an_expired_source_stops_the_approved_answer(
     approved_library: Library, real_embedder: Embedder
 ) -> None:
-    settings = Settings(clinic_name="Demo Clinic")
-    composer = AnswerComposer(settings, load_triage(real_embedder), Templates(settings.prompts_dir), None)
+    composer = composer_over(approved_library, real_embedder)
     question = "can dupilumab make my hair grow back"
-    composer.retriever = Retriever(approved_library, real_embedder)
     assert composer.answer(question).approved
     documents = dict(approved_library.documents)
     mgh = "dupilumab-case-report-mgh"
@@ -238,10 +243,8 @@ def test_answers_awaiting_approval_are_never_served(
 def test_an_approval_dated_in_the_future_is_not_yet_served(
     approved_library: Library, real_embedder: Embedder
 ) -> None:
-    settings = Settings(clinic_name="Demo Clinic")
-    composer = AnswerComposer(settings, load_triage(real_embedder), Templates(settings.prompts_dir), None)
+    composer = composer_over(approved_library, real_embedder)
     question = "can dupilumab make my hair grow back"
-    composer.retriever = Retriever(approved_library, real_embedder)
     assert composer.answer(question).approved
     tomorrow = dt.date.today() + dt.timedelta(days=1)
     entries = [dataclasses.replace(e, approved_on=tomorrow) for e in approved_library.approved]
