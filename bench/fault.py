@@ -200,6 +200,7 @@ def run_schemathesis(index: Path, max_examples: int) -> dict[str, Any]:
             ],
             capture_output=True,
             text=True,
+            cwd=WORKDIR,  # its .schemathesis cache goes there, not into the checkout
             timeout=1800,
             check=False,
         )
