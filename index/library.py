@@ -220,6 +220,10 @@ def load_library(
     approved = _load_approved(directory, documents) if has_approved else []
     dense = DenseIndex.load(directory / "dense.faiss")
     lexical = LexicalIndex.load(directory, current=not for_rebuild)
+    if dense.all_finite() is False:
+        raise IndexCorrupt(
+            f"{directory}/dense.faiss holds vectors that are not finite numbers: rebuild the index"
+        )
     if dense.dimension != manifest.dimension:
         raise IndexMismatch(
             f"{directory}/dense.faiss has dimension {dense.dimension}, manifest says {manifest.dimension}"

@@ -121,6 +121,18 @@ class DenseIndex:
             return np.asarray(self._index.reconstruct_n(0, len(self)), dtype=np.float32)
         return np.asarray(self._index.reconstruct_batch(np.asarray(ids, dtype=np.int64)), dtype=np.float32)
 
+    def all_finite(self, block: int = 16384) -> bool | None:
+        """Whether every stored vector is finite (a NaN vector makes FAISS pad results with row -1); read in
+        blocks to bound memory. None when this kind cannot give its vectors back (IVF without a direct map)."""
+        try:
+            for start in range(0, len(self), block):
+                count = min(block, len(self) - start)
+                if not np.isfinite(self._index.reconstruct_n(start, count)).all():
+                    return False
+        except RuntimeError:
+            return None
+        return True
+
     def save(self, path: Path) -> None:
         faiss.write_index(self._index, str(path))
 

@@ -268,3 +268,13 @@ def test_search_never_returns_a_row_faiss_did_not_find(
         assert hits, mode
         assert all(seed_library_fake.chunks.index(h.chunk) >= 0 for h in hits)
         assert all(np.isfinite(h.score) and np.isfinite(h.fused) for h in hits)
+
+
+def test_nan_vectors_with_matching_manifest_are_corrupt(index_copy: Path, tmp_path: Path) -> None:
+    vectors = DenseIndex.load(index_copy / "dense.faiss", mmap=False).vectors()
+    vectors[3] = np.nan
+    broken = tmp_path / "dense.faiss"
+    DenseIndex.build(vectors, kind="flat").save(broken)
+    rewrite_with_valid_manifest(index_copy, "dense.faiss", broken.read_bytes())
+    with pytest.raises(IndexCorrupt, match=r"dense\.faiss holds vectors that are not finite"):
+        load_library(index_copy)
