@@ -21,9 +21,9 @@ from bench.report import publish, render_eval
 from bench.searching import MODE_LABELS, MODES, doc_ranker, fusion_grid, settings_for_index
 from bench.seed import load_questions, score_questions
 from index.analysis import SynonymMap
-from index.build import build_index
+from index.build import BuildReport, build_index
 from index.config import IndexSettings
-from index.embedder import load_embedder
+from index.embedder import Embedder, load_embedder
 from index.errors import ClinicIndexError
 from index.library import Library, load_library
 from index.recent_vectors import RecentVectors
@@ -40,16 +40,18 @@ def seed_synonyms() -> SynonymMap | None:
     return SynonymMap.from_file(SEED_SYNONYMS) if SEED_SYNONYMS.is_file() else None
 
 
-def fusion_key(f: FusionSettings) -> FusionSettings:
-    return f
+def build_seed_index(
+    out: Path, embedder: Embedder, settings: IndexSettings, corpus: Path = SEED_CORPUS
+) -> BuildReport:
+    """The seed library (or another corpus folder) built into `out` as `make index` builds it: the clinic's
+    synonyms file, the settings' chunking."""
+    return build_index([corpus], out, embedder, settings.chunk_settings(), synonyms=seed_synonyms())
 
 
 def evaluate_seed(
     embedder: RecentVectors, settings: IndexSettings, grid: list[FusionSettings], workdir: Path
 ) -> tuple[dict[str, Any], dict[FusionSettings, dict[str, float]]]:
-    report = build_index(
-        [SEED_CORPUS], workdir / "seed-index", embedder, settings.chunk_settings(), synonyms=seed_synonyms()
-    )
+    report = build_seed_index(workdir / "seed-index", embedder, settings)
     library = load_library(workdir / "seed-index")
     questions = load_questions(library.documents)
     embedder.embed([q.text for q in questions])  # one batch up front
@@ -63,8 +65,7 @@ def evaluate_seed(
         if mode == "hybrid":
             misses = scores.phrase_misses()
     fusion = {
-        fusion_key(f): score_questions(Retriever(library, embedder, f), questions, "hybrid").summary()
-        for f in grid
+        f: score_questions(Retriever(library, embedder, f), questions, "hybrid").summary() for f in grid
     }
     seed = {
         "documents": report.documents,
@@ -111,13 +112,13 @@ def evaluate_medquad(
         modes[mode] = {"label": MODE_LABELS[mode], **ranking.summary()}
         print(f"  {mode}: {time.perf_counter() - started:.1f} s", flush=True)
         if mode == "hybrid":
-            results[fusion_key(default)] = ranking
+            results[default] = ranking
     for f in grid:
-        if fusion_key(f) in results:
+        if f in results:
             continue
         started = time.perf_counter()
         ranker = doc_ranker(Retriever(library, embedder, f), "hybrid", mq.DEPTH)
-        results[fusion_key(f)] = mq.rank_queries(queries, groups, ranker)
+        results[f] = mq.rank_queries(queries, groups, ranker)
         print(f"  fusion {f.label}: {time.perf_counter() - started:.1f} s", flush=True)
     summary = {
         "built_at": library.manifest.built_at,
@@ -139,11 +140,11 @@ def fusion_table(
     medquad: dict[FusionSettings, mq.RankingResult],
 ) -> tuple[list[dict[str, Any]], str]:
     """One row per setting, and a verdict on whether any setting is clearly better than the default."""
-    keys = [fusion_key(f) for f in grid]
-    if fusion_key(default) not in keys:
-        keys.insert(0, fusion_key(default))
-    base = medquad.get(fusion_key(default))
-    base_seed = seed.get(fusion_key(default), {})
+    keys = list(grid)
+    if default not in keys:
+        keys.insert(0, default)
+    base = medquad.get(default)
+    base_seed = seed.get(default, {})
     rows = []
     findings = []
     for key in keys:
@@ -154,13 +155,13 @@ def fusion_table(
             "rrf_k": key.rrf_k,
             "dense_weight": key.dense_weight,
             "lexical_weight": key.lexical_weight,
-            "default": key == fusion_key(default),
+            "default": key == default,
             "seed": seed.get(key, {}),
         }
         ranking = medquad.get(key)
         if ranking is not None:
             row["medquad"] = ranking.summary()
-        if ranking is not None and base is not None and key != fusion_key(default):
+        if ranking is not None and base is not None and key != default:
             delta, low, high = paired_bootstrap_ci(
                 reciprocal_ranks(base.strict, mq.DEPTH), reciprocal_ranks(ranking.strict, mq.DEPTH)
             )
@@ -215,7 +216,7 @@ def main(argv: list[str] | None = None) -> None:
     embedder = RecentVectors(load_embedder(settings), size=None)
     default = settings.fusion_settings()
     grid = [] if args.no_fusion else fusion_grid()
-    if grid and fusion_key(default) not in {fusion_key(f) for f in grid}:
+    if grid and default not in grid:
         grid.append(default)
     print("seed library ...", flush=True)
     with tempfile.TemporaryDirectory(prefix="bench-eval-") as tmp:

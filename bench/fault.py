@@ -39,12 +39,11 @@ from typing import Any
 import httpx
 import psutil
 
-from bench.eval import SEED_CORPUS, seed_synonyms
+from bench.eval import SEED_CORPUS, build_seed_index
 from bench.load import Server, start_server
 from bench.machine import REPO, describe
 from bench.metrics import latency_summary
 from bench.report import publish, render_fault
-from index.build import build_index
 from index.config import IndexSettings
 from index.embedder import load_embedder
 from service.config import Settings
@@ -171,7 +170,7 @@ class Clients:
 
 def build(corpus: Path, out: Path) -> None:
     settings = IndexSettings()
-    build_index([corpus], out, load_embedder(settings), settings.chunk_settings(), synonyms=seed_synonyms())
+    build_seed_index(out, load_embedder(settings), settings, corpus)
 
 
 def run_schemathesis(index: Path, max_examples: int) -> dict[str, Any]:

@@ -18,12 +18,11 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.eval import SEED_CORPUS, seed_synonyms
+from bench.eval import build_seed_index
 from bench.machine import describe
 from bench.report import publish, render_seed_heldout
 from bench.searching import MODE_LABELS, MODES
 from bench.seed import load_questions, score_questions
-from index.build import build_index
 from index.config import IndexSettings
 from index.embedder import load_embedder
 from index.library import load_library
@@ -38,9 +37,7 @@ def evaluate(path: Path = HELDOUT) -> dict[str, Any]:
     embedder = RecentVectors(load_embedder(settings), size=None)
     with tempfile.TemporaryDirectory(prefix="bench-seed-heldout-") as tmp:
         index_dir = Path(tmp) / "seed-index"
-        report = build_index(
-            [SEED_CORPUS], index_dir, embedder, settings.chunk_settings(), synonyms=seed_synonyms()
-        )
+        report = build_seed_index(index_dir, embedder, settings)
         library = load_library(index_dir)
     questions = load_questions(library.documents, path)
     embedder.embed([q.text for q in questions])

@@ -20,10 +20,9 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from bench.eval import SEED_CORPUS, seed_synonyms
+from bench.eval import build_seed_index
 from bench.report import markdown_table
 from bench.seed import load_questions, squash
-from index.build import build_index
 from index.chunking import Chunk
 from index.config import IndexSettings
 from index.embedder import Embedder, load_embedder
@@ -91,9 +90,7 @@ def main(argv: list[str] | None = None) -> None:
     encoder = load_embedder(settings)  # sentences: never cached between variants, so the timing is honest
     embedder = RecentVectors(encoder, size=None)
     with tempfile.TemporaryDirectory(prefix="bench-quotes-") as tmp:
-        build_index(
-            [SEED_CORPUS], Path(tmp) / "i", embedder, settings.chunk_settings(), synonyms=seed_synonyms()
-        )
+        build_seed_index(Path(tmp) / "i", embedder, settings)
         library = load_library(Path(tmp) / "i")
     questions = load_questions(library.documents)
     retriever = Retriever(library, embedder, settings.fusion_settings())
