@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -69,4 +69,9 @@ def require_staff(
 
 
 StaffDep = Depends(require_staff)
+STAFF_RESPONSES: dict[int | str, dict[str, Any]] = {
+    401: {"description": "missing or invalid staff token"},
+    429: {"description": "too many staff requests or failed tokens from this address (Retry-After)"},
+}
+"""What `require_staff` may answer: every staff router declares them (`APIRouter(responses=...)`)."""
 AskLimitDep = Depends(limit_ask)

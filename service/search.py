@@ -77,10 +77,10 @@ def search_documents(retriever: Retriever, query: str, k: int) -> SearchResponse
     depth = min(len(retriever.library.chunks), max(PASSAGE_DEPTH * k, retriever.fusion.candidates))
     grouped: dict[str, list[SearchResult]] = {}
     for rank, hit in enumerate(retriever.search(query, depth), start=1):
-        passages = grouped.setdefault(hit.document.doc_id, [])
-        if len(grouped) > k and not passages:
-            del grouped[hit.document.doc_id]
-            continue
+        doc_id = hit.document.doc_id
+        if doc_id not in grouped and len(grouped) == k:
+            continue  # k documents already: only their further passages count now
+        passages = grouped.setdefault(doc_id, [])
         if len(passages) < PASSAGES_PER_DOCUMENT:
             passages.append(_result(rank, hit, terms, today))
     documents = [

@@ -7,16 +7,14 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 
-from service.dependencies import StaffDep
+from service.dependencies import STAFF_RESPONSES, StaffDep
 from service.errors import IndexRefused
 from service.reload import IndexReloader
 from service.schemas import ReloadResponse
 
-router = APIRouter(tags=["staff"], dependencies=[StaffDep])
+router = APIRouter(tags=["staff"], dependencies=[StaffDep], responses=STAFF_RESPONSES)
 _RESPONSES: dict[int | str, dict[str, Any]] = {
-    401: {"description": "missing or invalid staff token"},
     409: {"description": "the index on disk cannot be served; the previous one keeps serving (reason given)"},
-    429: {"description": "too many staff requests or failed tokens from this address (Retry-After)"},
 }
 
 

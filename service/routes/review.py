@@ -14,7 +14,7 @@ from fastapi.concurrency import run_in_threadpool
 
 from index.errors import UnknownCitation
 from index.review import Review, Reviewer
-from service.dependencies import RuntimeDep, StaffDep
+from service.dependencies import STAFF_RESPONSES, RuntimeDep, StaffDep
 from service.errors import AnswerTooLong, InvalidAnswer, NotReady, UnknownCitationId
 from service.schemas import (
     MAX_REVIEW_CHARS,
@@ -25,16 +25,14 @@ from service.schemas import (
     ReviewSummary,
 )
 
-router = APIRouter(tags=["staff"], dependencies=[StaffDep])
+router = APIRouter(tags=["staff"], dependencies=[StaffDep], responses=STAFF_RESPONSES)
 
 
 _RESPONSES: dict[int | str, dict[str, Any]] = {
     400: {"description": "the body is not UTF-8 text"},
-    401: {"description": "missing or invalid staff token"},
     413: {"description": f"answer over {MAX_REVIEW_CHARS} characters"},
     404: {"description": "a citation names no document or passage (the ids are named in the message)"},
     422: {"description": "empty answer or bad JSON"},
-    429: {"description": "too many staff requests or failed tokens from this address (Retry-After)"},
     503: {"description": "library not loaded"},
 }
 

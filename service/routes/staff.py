@@ -3,23 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query
 from fastapi.concurrency import run_in_threadpool
 
-from service.dependencies import RuntimeDep, StaffDep
+from service.dependencies import STAFF_RESPONSES, RuntimeDep, StaffDep
 from service.errors import DocumentNotFound, InvalidQuestion, NotReady, QuestionTooLong
 from service.patient_text import VISIBLE_TEXT_SCHEMA, PatientText
 from service.runtime import Runtime
 from service.schemas import MAX_SEARCH_K, DocumentOut, SearchGroup, SearchResponse
 from service.search import search_documents, search_passages
 
-router = APIRouter(tags=["staff"], dependencies=[StaffDep])
-_AUTH: dict[int | str, dict[str, Any]] = {
-    401: {"description": "missing or invalid staff token"},
-    429: {"description": "too many staff requests or failed tokens from this address (Retry-After)"},
-}
+router = APIRouter(tags=["staff"], dependencies=[StaffDep], responses=STAFF_RESPONSES)
 
 
 def _ready(runtime: Runtime) -> Runtime:
@@ -28,7 +24,7 @@ def _ready(runtime: Runtime) -> Runtime:
     return runtime
 
 
-@router.get("/search", response_model=SearchResponse, responses={**_AUTH, 503: {"description": "not ready"}})
+@router.get("/search", response_model=SearchResponse, responses={503: {"description": "not ready"}})
 async def search(
     runtime: RuntimeDep,
     q: Annotated[PatientText, Query(description="search text", json_schema_extra=VISIBLE_TEXT_SCHEMA)],
@@ -53,9 +49,7 @@ async def search(
     return await run_in_threadpool(find, retriever, query, k)
 
 
-@router.get(
-    "/documents/{doc_id}", response_model=DocumentOut, responses={**_AUTH, 404: {"description": "unknown"}}
-)
+@router.get("/documents/{doc_id}", response_model=DocumentOut, responses={404: {"description": "unknown"}})
 def document(doc_id: str, runtime: RuntimeDep) -> DocumentOut:
     library = _ready(runtime).library
     assert library is not None
