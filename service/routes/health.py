@@ -35,7 +35,8 @@ def readyz(runtime: RuntimeDep, request: Request) -> JSONResponse:
             "corpus_hash": manifest.corpus_hash,
         },
     }
-    refused = getattr(request.app.state, "reloader", None)
-    if refused is not None and refused.refused is not None:
-        body["refused_index"] = {"built_at": refused.refused[0].built_at, "reason": refused.refused[1]}
+    reloader = getattr(request.app.state, "reloader", None)
+    if reloader is not None and reloader.refused is not None:
+        version, reason = reloader.refused
+        body["refused_index"] = {"built_at": version.built_at, "reason": reason}
     return JSONResponse(body)
