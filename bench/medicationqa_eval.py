@@ -17,8 +17,12 @@ from __future__ import annotations
 import argparse
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import numpy as np
+import numpy.typing as npt
 
 from bench import medicationqa as mqa
 from bench.baselines import NaiveBaselines, cached_vectors
@@ -30,7 +34,7 @@ from bench.searching import MODE_LABELS, MODES, doc_ranker
 from index.build import build_index
 from index.config import IndexSettings
 from index.embedder import load_embedder
-from index.library import load_library
+from index.library import Library, load_library
 from index.recent_vectors import RecentVectors
 from index.retriever import Retriever
 
@@ -107,7 +111,26 @@ def skipped_reason() -> str | None:
     return None
 
 
-def evaluate(splits: Sequence[str | None], distractors: int = 0, workdir: Path = WORKDIR) -> dict[str, Any]:
+@dataclass
+class Prepared:
+    """The MedicationQA + MedQuAD library, built or reused, with what was asked of it."""
+
+    questions: list[mqa.Question]
+    records: list[dict[str, Any]]
+    library: Library
+    embedder: RecentVectors
+    workdir: Path
+    build_seconds: float
+
+    def baseline_vectors(self) -> npt.NDArray[np.float32]:
+        """The naive baselines' whole-document vectors ("title. text"), cached beside the index."""
+        return cached_vectors(
+            self.embedder, [mqa.naive_text(r) for r in self.records], self.workdir / "baseline-vectors.npy"
+        )
+
+
+def prepare(distractors: int = 0, workdir: Path = WORKDIR) -> Prepared:
+    """Build (or reuse) the index of MedQuAD (all, or a sample of `distractors`) and MedicationQA."""
     rows = mqa.load_rows()
     questions = mqa.questions(rows)
     records = mqa.library_records(MEDQUAD, rows, distractors)
@@ -129,13 +152,22 @@ def evaluate(splits: Sequence[str | None], distractors: int = 0, workdir: Path =
         workdir / "index", expected_model=embedder.name, expected_dimension=embedder.dimension
     )
     build_seconds = time.perf_counter() - started
+    return Prepared(questions, records, library, embedder, workdir, build_seconds)
+
+
+def evaluate(splits: Sequence[str | None], distractors: int = 0, workdir: Path = WORKDIR) -> dict[str, Any]:
+    prepared = prepare(distractors, workdir)
+    questions, records, library, embedder = (
+        prepared.questions,
+        prepared.records,
+        prepared.library,
+        prepared.embedder,
+    )
     vectors = embedder.embed([q.text for q in questions])  # one batch up front; RecentVectors keeps them
-    fusion = settings.fusion_settings()
+    fusion = IndexSettings().fusion_settings()
     ours = our_rankings(Retriever(library, embedder, fusion), questions, MODES)
     started = time.perf_counter()
-    doc_vectors = cached_vectors(
-        embedder, [mqa.naive_text(r) for r in records], workdir / "baseline-vectors.npy"
-    )
+    doc_vectors = prepared.baseline_vectors()
     baselines = NaiveBaselines([r["id"] for r in records], [mqa.naive_text(r) for r in records], doc_vectors)
     naive = {
         "naive_bm25": baselines.bm25([q.text for q in questions]),
@@ -150,10 +182,10 @@ def evaluate(splits: Sequence[str | None], distractors: int = 0, workdir: Path =
         "library": {
             "documents": library.manifest.documents,
             "chunks": library.manifest.chunks,
-            "index_seconds": round(build_seconds, 1),
+            "index_seconds": round(prepared.build_seconds, 1),
         },
         "questions": len(questions),
-        "distractors": len(records) - len(rows),
+        "distractors": len(records) - len({q.row_id for q in questions}),
         "split_seed": mqa.SPLIT_SEED,
         "fusion": {"method": fusion.method, "label": fusion.label},
         "labels": {**{m: f"ours: {MODE_LABELS[m]}" for m in MODES}, **BASELINE_LABELS},

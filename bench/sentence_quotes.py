@@ -1,5 +1,6 @@
 """`python -m bench.sentence_quotes`: would quoting the best 1-3 sentences of a passage, instead of the whole
-passage, still show patients the answer? (issue #12, item 4; an experiment, not part of the service).
+passage, still show patients the answer? And would sentence-level evidence rank passages better? (issue #12,
+item 4; an experiment, not part of the service).
 
 For each seed *tuning* question (`bench/questions_seed.yaml`; never the held-out set), the top three hybrid
 passages are shortened to a window of one to three consecutive sentences (the build's sentence spans), chosen
@@ -8,6 +9,10 @@ of the question's BM25 terms in the sentence; the window grows from the best sen
 at least `--grow` (75%) of it; `--grow 0` always quotes three sentences. It prints phrase-Hit@3 (the expected verbatim phrase inside one of the three quotes),
 the quotes' mean length, and the milliseconds spent choosing (with sentence embeddings computed on the fly,
 as the service would have to: passages are embedded whole at build time).
+
+The second table re-ranks the top 20 hybrid passages by `fused + beta x best window`, where a window is one to
+three consecutive sentences of the passage, embedded with (or without) the passage's context line, and prints
+Hit@1 and phrase-Hit@3 for each beta.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from bench.report import markdown_table
 from bench.seed import load_questions, squash
 from index.chunking import Chunk
 from index.config import IndexSettings
+from index.context import library_texts
 from index.embedder import Embedder, load_embedder
 from index.library import Library, load_library
 from index.recent_vectors import RecentVectors
@@ -33,6 +39,8 @@ from index.sentences import sentence_spans
 
 WEIGHTS = (0.0, 0.5, 1.0)  # lexical coverage weight; "lexical only" drops the cosine
 GROW = 0.75  # default of --grow
+BETAS = (0.0, 0.2, 0.5, 1.0)  # weight of the best sentence window in the re-ranking table
+RERANK_DEPTH = 20
 
 
 class QuoteChooser:
@@ -75,6 +83,55 @@ class QuoteChooser:
                 break
             lo, hi = min(lo, i), max(hi, i)
         return chunk.text[spans[lo][0] : spans[hi][1]]
+
+
+class SentenceEvidence:
+    """Re-ranks passages by their fused score plus `beta` times their best sentence window's cosine."""
+
+    def __init__(self, library: Library, embedder: Embedder, width: int, context: bool) -> None:
+        self.embedder = embedder
+        self.width = width
+        contextual = library_texts(library.documents, library.chunks)
+        self.context = {
+            chunk.chunk_id: text.partition("\n")[0] if context and "\n" in text else ""
+            for chunk, text in zip(library.chunks, contextual, strict=True)
+        }
+        self.vectors: dict[str, npt.NDArray[np.float32]] = {}
+
+    def best_window(self, chunk: Chunk, vector: npt.NDArray[np.float32]) -> float:
+        if chunk.chunk_id not in self.vectors:
+            spans = sentence_spans(chunk.text) or [(0, len(chunk.text))]
+            windows = [
+                chunk.text[spans[i][0] : spans[min(len(spans), i + self.width) - 1][1]]
+                for i in range(len(spans))
+            ]
+            prefix = self.context[chunk.chunk_id]
+            texts = [f"{prefix}\n{w}" if prefix else w for w in windows]
+            self.vectors[chunk.chunk_id] = np.asarray(self.embedder.embed(texts), np.float32)
+        return float((self.vectors[chunk.chunk_id] @ vector).max())
+
+
+def rerank_rows(library: Library, embedder: Embedder, retriever: Retriever) -> list[tuple[object, ...]]:
+    questions = load_questions(library.documents)
+    vectors = np.asarray(embedder.embed([q.text for q in questions]), np.float32)
+    candidates = [retriever.search(q.text, RERANK_DEPTH) for q in questions]
+    rows: list[tuple[object, ...]] = []
+    for width in (1, 2, 3):
+        for context in (False, True):
+            evidence = SentenceEvidence(library, embedder, width, context)
+            cells: list[object] = [f"{width} sentence(s){', with context' if context else ''}"]
+            for beta in BETAS:
+                first = phrase = 0
+                for question, vector, hits in zip(questions, vectors, candidates, strict=True):
+                    scores = [h.fused + beta * evidence.best_window(h.chunk, vector) for h in hits]
+                    order = [hits[i] for i in np.argsort(-np.asarray(scores), kind="stable")]
+                    first += bool(order) and order[0].chunk.doc_id in question.accepted_docs
+                    phrase += any(
+                        squash(p) in squash(h.chunk.text) for p in question.phrases for h in order[:3]
+                    )
+                cells.append(f"{first / len(questions):.3f} / {phrase / len(questions):.3f}")
+            rows.append(tuple(cells))
+    return rows
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -121,6 +178,14 @@ def main(argv: list[str] | None = None) -> None:
         )
     print(f"{len(questions)} seed tuning questions, top 3 hybrid passages each, grow {args.grow:g}\n")
     print(markdown_table(("quote", "phrase-Hit@3", "mean chars", "choosing ms/question"), rows))
+    print(
+        f"\nRe-ranking the top {RERANK_DEPTH} passages by sentence evidence: Hit@1 / phrase-Hit@3 per beta\n"
+    )
+    print(
+        markdown_table(
+            ("best window", *(f"beta {b:g}" for b in BETAS)), rerank_rows(library, embedder, retriever)
+        )
+    )
 
 
 if __name__ == "__main__":
