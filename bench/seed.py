@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -37,6 +37,11 @@ class SeedQuestion:
     @property
     def phrases(self) -> tuple[str, ...]:
         return (self.expected_phrase, *self.also_phrases)
+
+    def answered_by(self, texts: Iterable[str]) -> bool:
+        """Whether one of `texts` holds the expected phrase (or an also_phrase), whitespace squashed."""
+        shown = [squash(text) for text in texts]
+        return any(squash(p) in text for p in self.phrases for text in shown)
 
 
 def squash(text: str) -> str:
@@ -110,6 +115,5 @@ def score_questions(retriever: Retriever, questions: Sequence[SeedQuestion], mod
     for question in questions:
         hits = retriever.search(question.text, DEPTH, mode=mode)
         scores.ranks.append(first_rank((h.chunk.doc_id for h in hits), question.accepted_docs))
-        shown = [squash(h.chunk.text) for h in hits[:SHOWN]]
-        scores.phrase_hits.append(any(squash(p) in text for p in question.phrases for text in shown))
+        scores.phrase_hits.append(question.answered_by(h.chunk.text for h in hits[:SHOWN]))
     return scores

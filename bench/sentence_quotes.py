@@ -27,7 +27,7 @@ import numpy.typing as npt
 
 from bench.eval import build_seed_index
 from bench.report import markdown_table
-from bench.seed import load_questions, squash
+from bench.seed import SHOWN, load_questions
 from index.chunking import Chunk
 from index.config import IndexSettings
 from index.context import library_texts
@@ -126,9 +126,7 @@ def rerank_rows(library: Library, embedder: Embedder, retriever: Retriever) -> l
                     scores = [h.fused + beta * evidence.best_window(h.chunk, vector) for h in hits]
                     order = [hits[i] for i in np.argsort(-np.asarray(scores), kind="stable")]
                     first += bool(order) and order[0].chunk.doc_id in question.accepted_docs
-                    phrase += any(
-                        squash(p) in squash(h.chunk.text) for p in question.phrases for h in order[:3]
-                    )
+                    phrase += question.answered_by(h.chunk.text for h in order[:SHOWN])
                 cells.append(f"{first / len(questions):.3f} / {phrase / len(questions):.3f}")
             rows.append(tuple(cells))
     return rows
@@ -162,12 +160,12 @@ def main(argv: list[str] | None = None) -> None:
         hits, lengths, seconds = 0, [], 0.0
         for question in questions:
             vector = np.asarray(embedder.embed([question.text])[0], dtype=np.float32)
-            passages = retriever.search(question.text, 3)
+            passages = retriever.search(question.text, SHOWN)
             started = time.perf_counter()
             quotes = [chooser.choose(question.text, vector, hit.chunk, weight) for hit in passages]
             seconds += time.perf_counter() - started
             lengths += [len(q) for q in quotes]
-            hits += any(squash(p) in squash(q) for p in question.phrases for q in quotes)
+            hits += question.answered_by(quotes)
         rows.append(
             (
                 label,
