@@ -19,7 +19,7 @@ import bm25s
 import numpy as np
 import numpy.typing as npt
 
-from index.embedder import Embedder
+from index.encoders.base import Embedder
 
 RRF_K = 60
 DEPTH = 100  # documents each baseline ranks before fusion

@@ -24,7 +24,7 @@ from bench.medicationqa_eval import prepare, skipped_reason
 from bench.metrics import first_rank, ranking_summary
 from bench.report import markdown_table
 from index.config import IndexSettings
-from index.retriever import Hit, Retriever
+from index.search.retriever import Hit, Retriever
 
 CANDIDATES = 100  # passages fetched per question
 GAMMAS = (0.1, 0.2, 0.5, 1.0)

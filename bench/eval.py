@@ -20,14 +20,15 @@ from bench.metrics import paired_bootstrap_ci, reciprocal_ranks
 from bench.report import publish, render_eval
 from bench.searching import MODE_LABELS, MODES, doc_ranker, fusion_grid, settings_for_index
 from bench.seed import load_questions, score_questions
-from index.analysis import SynonymMap
 from index.build import BuildReport, build_index
 from index.config import IndexSettings
-from index.embedder import Embedder, load_embedder
+from index.encoders.base import Embedder
+from index.encoders.factory import load_embedder
+from index.encoders.recent import RecentVectors
 from index.errors import ClinicIndexError
-from index.library import Library, load_library
-from index.recent_vectors import RecentVectors
-from index.retriever import FusionSettings, Retriever
+from index.search.analysis import SynonymMap
+from index.search.library import Library, load_library
+from index.search.retriever import FusionSettings, Retriever
 
 DEFAULT_INDEX = REPO / "var" / "bench" / "medquad-index"
 MIN_GAIN = 0.01  # MRR@10 gain below which a setting is not worth changing the default for

@@ -45,7 +45,7 @@ from bench.machine import REPO, describe
 from bench.metrics import latency_summary
 from bench.report import publish, render_fault
 from index.config import IndexSettings
-from index.embedder import load_embedder
+from index.encoders.factory import load_embedder
 from service.config import Settings
 
 WORKDIR = REPO / "var" / "bench" / "fault"

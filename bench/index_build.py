@@ -24,7 +24,7 @@ from bench.machine import REPO, describe, peak_rss_mib, require_medquad
 from bench.report import publish, render_index_build
 from index.build import build_index
 from index.config import IndexSettings
-from index.embedder import load_embedder
+from index.encoders.factory import load_embedder
 
 APPROVED = REPO / "corpus" / "approved"
 

@@ -33,10 +33,10 @@ from bench.report import publish, render_medicationqa
 from bench.searching import MODE_LABELS, MODES, doc_ranker
 from index.build import build_index
 from index.config import IndexSettings
-from index.embedder import load_embedder
-from index.library import Library, load_library
-from index.recent_vectors import RecentVectors
-from index.retriever import Retriever
+from index.encoders.factory import load_embedder
+from index.encoders.recent import RecentVectors
+from index.search.library import Library, load_library
+from index.search.retriever import Retriever
 
 WORKDIR = REPO / "var" / "bench" / "medicationqa"
 BASELINE_LABELS = {

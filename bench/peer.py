@@ -33,11 +33,12 @@ from bench.searching import doc_ranker, settings_for_index
 from bench.timing import time_each
 from index.build import build_index
 from index.config import IndexSettings
-from index.embedder import Embedder, load_embedder, resolve_model
+from index.encoders.base import Embedder, resolve_model
+from index.encoders.factory import load_embedder
+from index.encoders.recent import RecentVectors
 from index.errors import ClinicIndexError
-from index.library import Library, load_library
-from index.recent_vectors import RecentVectors
-from index.retriever import Retriever
+from index.search.library import Library, load_library
+from index.search.retriever import Retriever
 
 K = 10
 

@@ -15,7 +15,7 @@ import numpy as np
 
 from bench.machine import describe, peak_rss_mib
 from bench.report import publish
-from index.store import DenseIndex
+from index.search.store import DenseIndex
 
 
 def synthetic(n: int, dimension: int, seed: int = 7) -> np.ndarray:

@@ -8,8 +8,8 @@ from pathlib import Path
 from bench.metrics import unique_in_order
 from index.config import IndexSettings
 from index.errors import IndexLoadError
-from index.library import Manifest
-from index.retriever import FusionSettings, Retriever
+from index.search.library import Manifest
+from index.search.retriever import FusionSettings, Retriever
 
 MODES = ("lexical", "dense", "hybrid")
 MODE_LABELS = {"lexical": "BM25 only", "dense": "dense only", "hybrid": "hybrid (fused)"}

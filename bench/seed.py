@@ -10,8 +10,8 @@ from typing import Any
 import yaml
 
 from bench.metrics import Rank, first_rank, mrr, recall_at_k, share
-from index.documents import Document
-from index.retriever import Retriever
+from index.ingest.documents import Document
+from index.search.retriever import Retriever
 
 QUESTIONS = Path(__file__).with_name("questions_seed.yaml")
 DEPTH = 10  # passages retrieved per question

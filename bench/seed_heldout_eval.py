@@ -24,10 +24,10 @@ from bench.report import publish, render_seed_heldout
 from bench.searching import MODE_LABELS, MODES
 from bench.seed import load_questions, score_questions
 from index.config import IndexSettings
-from index.embedder import load_embedder
-from index.library import load_library
-from index.recent_vectors import RecentVectors
-from index.retriever import Retriever
+from index.encoders.factory import load_embedder
+from index.encoders.recent import RecentVectors
+from index.search.library import load_library
+from index.search.retriever import Retriever
 
 HELDOUT = Path(__file__).with_name("seed_heldout") / "questions.yaml"
 

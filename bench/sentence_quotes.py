@@ -28,14 +28,15 @@ import numpy.typing as npt
 from bench.eval import build_seed_index
 from bench.report import markdown_table
 from bench.seed import SHOWN, load_questions
-from index.chunking import Chunk
 from index.config import IndexSettings
-from index.context import library_texts
-from index.embedder import Embedder, load_embedder
-from index.library import Library, load_library
-from index.recent_vectors import RecentVectors
-from index.retriever import Retriever
-from index.sentences import sentence_spans
+from index.encoders.base import Embedder
+from index.encoders.factory import load_embedder
+from index.encoders.recent import RecentVectors
+from index.ingest.chunking import Chunk
+from index.ingest.context import library_texts
+from index.ingest.sentences import sentence_spans
+from index.search.library import Library, load_library
+from index.search.retriever import Retriever
 
 WEIGHTS = (0.0, 0.5, 1.0)  # lexical coverage weight; "lexical only" drops the cosine
 GROW = 0.75  # default of --grow

@@ -27,7 +27,8 @@ import numpy as np
 from bench.machine import REPO, describe
 from bench.report import publish
 from index.config import IndexSettings
-from index.embedder import Embedder, load_embedder
+from index.encoders.base import Embedder
+from index.encoders.factory import load_embedder
 from service.triage import Triage, TriageKind, TriageResult, load_classifier
 from service.triage.classifier import GROUPS, Probabilities, TriageClassifier, group_of, grouped
 from service.triage.decision import combine

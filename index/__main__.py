@@ -6,13 +6,13 @@ import argparse
 import sys
 from pathlib import Path
 
-from index.analysis import SynonymMap
 from index.build import build_index, is_stale
 from index.config import IndexSettings
-from index.embedder import embedder_name, load_embedder
+from index.encoders.factory import embedder_name, load_embedder
 from index.errors import ClinicIndexError, CorpusError
-from index.library import load_library
-from index.retriever import Retriever
+from index.search.analysis import SynonymMap
+from index.search.library import load_library
+from index.search.retriever import Retriever
 
 
 def main(argv: list[str] | None = None) -> int:

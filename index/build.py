@@ -15,19 +15,19 @@ from pathlib import Path
 
 import numpy as np
 
-from index.analysis import Analyzer, SynonymMap
-from index.approved import approved_files, load_approved
-from index.chunking import CHUNKING_VERSION, Chunk, ChunkSettings, chunk_text, content_hash
-from index.cleaning import CachingCleaner, CleaningRules, cleaning_fingerprint
-from index.context import CONTEXT_VERSION, library_texts
-from index.documents import Document, corpus_files, load_corpus
-from index.embedder import Embedder, Vectors
+from index import clock
+from index.encoders.base import Embedder, Vectors
 from index.errors import IndexLoadError
-from index.lexical import LexicalIndex
-from index.library import FORMAT_VERSION, Library, Manifest, file_digest, load_library, save_library
-from index.retriever import Retriever
-from index.review import Reviewer, not_expired
-from index.store import DenseIndex
+from index.ingest.approved import approved_files, load_approved
+from index.ingest.chunking import CHUNKING_VERSION, Chunk, ChunkSettings, chunk_text, content_hash
+from index.ingest.cleaning import CachingCleaner, CleaningRules, cleaning_fingerprint
+from index.ingest.context import CONTEXT_VERSION, library_texts
+from index.ingest.documents import Document, corpus_files, load_corpus
+from index.review import verify_approved
+from index.search.analysis import Analyzer, SynonymMap
+from index.search.lexical import LexicalIndex
+from index.search.library import FORMAT_VERSION, Library, Manifest, file_digest, load_library, save_library
+from index.search.store import DenseIndex
 
 
 @dataclass
@@ -171,15 +171,15 @@ def build_index(
     synonyms: SynonymMap | None = None,
 ) -> BuildReport:
     """Build and write the index; with `approved_dir`, also review and publish its approved answers.
-    `synonyms` go into the lexical index (index/analysis.py), which keeps them for its queries."""
+    `synonyms` go into the lexical index (index/search/analysis.py), which keeps them for its queries."""
     started = time.perf_counter()
-    today = today or dt.date.today()
+    today = today or clock.today()
     analyzer = Analyzer(synonyms)
     cache = BuildCache.from_index(out, embedder.name, embedder.dimension, chunk_settings, analyzer)
     skipped: list[str] = []
     documents = load_corpus(paths, CachingCleaner(CleaningRules.from_file(), cache.cleaned), skipped)
     chunks = chunk_documents(documents, chunk_settings, cache.chunks)
-    # each passage is embedded and indexed with its title and section heading (index/context.py)
+    # each passage is embedded and indexed with its title and section heading (index/ingest/context.py)
     texts = library_texts({d.doc_id: d for d in documents}, chunks)
     hashes = [content_hash(text) for text in texts]
     missing: dict[str, str] = {}
@@ -218,7 +218,7 @@ def build_index(
     if approved_dir is not None:
         entries = load_approved(approved_dir)
         if entries:  # refuses the build, naming each entry and sentence at fault, before anything is written
-            library.approved = Reviewer(Retriever(library, embedder), keep=not_expired(today)).verify(entries)
+            library.approved = verify_approved(library, embedder, entries, today)
     written = save_library(library, out)
     return BuildReport(
         documents=len(documents),

@@ -11,8 +11,8 @@ from typing import Literal
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from index.chunking import ChunkSettings
-from index.fusion import FusionMethod, FusionSettings
+from index.ingest.chunking import ChunkSettings
+from index.search.fusion import FusionMethod, FusionSettings
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
 

@@ -3,7 +3,7 @@
     ClinicIndexError
     ├── CorpusError            a corpus file cannot be read or its metadata is invalid
     │   ├── ApprovedAnswerRejected  an approved answer fails its review: names the entry and the sentence
-    │   └── SynonymsError  the synonyms file is malformed (index/analysis.py)
+    │   └── SynonymsError  the synonyms file is malformed (index/search/analysis.py)
     ├── EmbedderError          the embedding model cannot be loaded
     ├── UnknownCitation        a review cites a document or chunk id that the library does not have
     └── IndexLoadError         an index directory cannot be used

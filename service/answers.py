@@ -7,7 +7,6 @@ index build verified sentence by sentence against such passages (served with tho
 
 from __future__ import annotations
 
-import datetime as dt
 import threading
 import uuid
 from collections.abc import Callable
@@ -16,13 +15,14 @@ from typing import Any, Literal
 
 import numpy as np
 
-from index.approved import ApprovedEntry, Evidence
-from index.claims import analyse, compare, drug_names
-from index.coverage import DrugCoverage
-from index.documents import Document
-from index.embedder import Embedder
-from index.retriever import Hit, Retriever
-from index.review import Reviewer
+from index import clock
+from index.encoders.base import Embedder
+from index.ingest.approved import ApprovedEntry, Evidence
+from index.ingest.documents import Document
+from index.review.claims import analyse, compare, drug_names
+from index.review.coverage import DrugCoverage
+from index.review.engine import Reviewer
+from index.search.retriever import Hit, Retriever
 from service.config import Settings
 from service.templates import Templates
 from service.triage import Triage, TriageKind, TriageResult
@@ -219,7 +219,7 @@ class AnswerComposer:
         }
 
     def _keep(self, document: Document) -> bool:
-        return not document.is_expired(dt.date.today())
+        return document.is_current(clock.today())
 
     def answer(self, question: str, request_id: str | None = None) -> Answer:
         request_id = request_id or uuid.uuid4().hex
@@ -247,7 +247,7 @@ class AnswerComposer:
     def _entry_current(self, entry: ApprovedEntry) -> bool:
         """An approved answer is served only when a named person approved it on a date that has come, and while
         every document it quotes is in the library and not expired."""
-        if not entry.signed_off(dt.date.today()):
+        if not entry.signed_off(clock.today()):
             return False
         documents = self.retriever.library.documents if self.retriever is not None else {}
         return all(

@@ -20,7 +20,7 @@ from starlette.datastructures import Headers, MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from index.embedder import Embedder
+from index.encoders.base import Embedder
 from service.config import Settings
 from service.errors import RateLimited, ServiceError
 from service.log_format import configure_logging

@@ -25,7 +25,7 @@ from typing import Literal
 from starlette.datastructures import State
 
 from index.errors import ClinicIndexError
-from index.library import Manifest
+from index.search.library import Manifest
 from service.runtime import Runtime, load_library_for
 
 log = logging.getLogger("clinic.service")

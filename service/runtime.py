@@ -10,13 +10,14 @@ import logging
 import time
 from dataclasses import dataclass, field
 
-from index.batching import QueryBatcher
-from index.embedder import Embedder, load_embedder
+from index.encoders.base import Embedder
+from index.encoders.factory import load_embedder
+from index.encoders.recent import RecentVectors
 from index.errors import ClinicIndexError
-from index.library import Library, load_library
-from index.recent_vectors import RecentVectors
-from index.retriever import Retriever
-from index.store import set_search_threads
+from index.search.batching import QueryBatcher
+from index.search.library import Library, load_library
+from index.search.retriever import Retriever
+from index.search.store import set_search_threads
 from service.answers import Answer, AnswerComposer
 from service.cache import LRUCache
 from service.config import Settings

@@ -7,8 +7,9 @@ import datetime as dt
 import re
 from html import escape
 
-from index.analysis import tokenize
-from index.retriever import Hit, Retriever
+from index import clock
+from index.search.analysis import tokenize
+from index.search.retriever import Hit, Retriever
 from service.schemas import SearchDocument, SearchedDocument, SearchResponse, SearchResult
 
 PASSAGES_PER_DOCUMENT = 5  # the best passage and up to four more under it
@@ -62,7 +63,7 @@ def _result(rank: int, hit: Hit, terms: set[str], today: dt.date) -> SearchResul
 def search_passages(retriever: Retriever, query: str, k: int) -> SearchResponse:
     """The k best passages, best first (two may come from one document)."""
     terms = set(tokenize(query))
-    today = dt.date.today()
+    today = clock.today()
     hits = retriever.search(query, k)
     results = [_result(rank, hit, terms, today) for rank, hit in enumerate(hits, start=1)]
     return SearchResponse(query_terms=sorted(terms), group="passage", results=results, documents=[])
@@ -73,7 +74,7 @@ def search_documents(retriever: Retriever, query: str, k: int) -> SearchResponse
     passages under it (best first). Passages are searched `PASSAGE_DEPTH` deep per document asked for, so a
     document whose best passage ranks below that depth is not listed."""
     terms = set(tokenize(query))
-    today = dt.date.today()
+    today = clock.today()
     depth = min(len(retriever.library.chunks), max(PASSAGE_DEPTH * k, retriever.fusion.candidates))
     grouped: dict[str, list[SearchResult]] = {}
     for rank, hit in enumerate(retriever.search(query, depth), start=1):

@@ -25,12 +25,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from index.analysis import SynonymMap
 from index.build import build_index
-from index.chunking import ChunkSettings
-from index.embedder import Embedder, SentenceTransformerEmbedder, Vectors
-from index.library import Library, file_digest, load_library
-from index.retriever import Retriever
+from index.encoders.base import Embedder, Vectors
+from index.encoders.torch_backend import SentenceTransformerEmbedder
+from index.ingest.chunking import ChunkSettings
+from index.search.analysis import SynonymMap
+from index.search.library import Library, file_digest, load_library
+from index.search.retriever import Retriever
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -47,7 +48,7 @@ class HashingEmbedder:
     """A deterministic stand-in for the model: each lowercased word is hashed into one of 64 dimensions.
 
     Texts that share words get similar vectors, so retrieval still behaves sensibly in tests. Implements
-    the `index.embedder.Embedder` protocol; vectors are L2-normalised float32.
+    the `index.encoders.base.Embedder` protocol; vectors are L2-normalised float32.
     """
 
     def __init__(self, dimension: int = 64) -> None:

@@ -13,7 +13,7 @@ from fastapi import APIRouter
 from fastapi.concurrency import run_in_threadpool
 
 from index.errors import UnknownCitation
-from index.review import Review, Reviewer
+from index.review.engine import Review, Reviewer
 from service.dependencies import STAFF_RESPONSES, RuntimeDep, StaffDep
 from service.errors import AnswerTooLong, InvalidAnswer, NotReady, UnknownCitationId
 from service.schemas import (

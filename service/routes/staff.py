@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 from fastapi.concurrency import run_in_threadpool
 
+from index import clock
 from service.dependencies import STAFF_RESPONSES, RuntimeDep, StaffDep
 from service.errors import DocumentNotFound, InvalidQuestion, NotReady, QuestionTooLong
 from service.patient_text import VISIBLE_TEXT_SCHEMA, PatientText
@@ -58,7 +58,7 @@ def document(doc_id: str, runtime: RuntimeDep) -> DocumentOut:
         raise DocumentNotFound(f"no document with id {doc_id!r}")
     return DocumentOut(
         **found.metadata(),
-        expired=found.is_expired(dt.date.today()),
+        expired=found.is_expired(clock.today()),
         missing_metadata=found.missing_metadata(),
         text=found.text,
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from index.embedder import Embedder
+from index.encoders.base import Embedder
 from service.triage.classifier import TriageClassifier, TriageModelError, load_classifier
 from service.triage.decision import Decision, Triage
 from service.triage.phrases import DEFAULT_PHRASES_PATH, PhraseTriage, TriagePhrasesError, normalise

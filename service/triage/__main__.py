@@ -14,7 +14,8 @@ import sys
 from pathlib import Path
 
 from index.config import IndexSettings
-from index.embedder import Embedder, load_embedder
+from index.encoders.base import Embedder
+from index.encoders.factory import load_embedder
 from service.triage import TriageModelError, TriagePhrasesError, load_triage
 from service.triage.classifier import DEFAULT_DATA_DIR, DEFAULT_MODEL_DIR, load_classifier
 from service.triage.phrases import PhraseTriage, normalise

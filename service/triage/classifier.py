@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from index.embedder import Embedder
+from index.encoders.base import Embedder
 from service.triage.features import FeatureSpec, Featurizer
 
 PACKAGE = Path(__file__).resolve().parent

@@ -20,7 +20,7 @@ import scipy.sparse as sp
 import sklearn
 from sklearn.feature_extraction.text import HashingVectorizer
 
-from index.embedder import Embedder
+from index.encoders.base import Embedder
 from service.triage.phrases import normalise
 
 Matrix: TypeAlias = sp.csr_matrix

@@ -18,7 +18,7 @@ from collections.abc import Iterable
 
 from symspellpy import SymSpell, Verbosity
 
-from index.spelling import english_words
+from index.search.spelling import english_words
 
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 MIN_LENGTH = 3  # shorter tokens are left alone: too many two-letter words sit one edit from each other

@@ -24,7 +24,7 @@ import sklearn
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 
-from index.embedder import Embedder
+from index.encoders.base import Embedder
 from service.triage.classifier import (
     DEFAULT_DATA_DIR,
     DEFAULT_MODEL_DIR,

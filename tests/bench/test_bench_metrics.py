@@ -28,7 +28,7 @@ from bench.metrics import (  # noqa: E402
 )
 from bench.report import markdown_table  # noqa: E402
 from bench.seed import QuestionsError, load_questions  # noqa: E402
-from index.documents import Document  # noqa: E402
+from index.ingest.documents import Document  # noqa: E402
 
 
 def test_first_rank_is_one_based_and_none_on_a_miss() -> None:

@@ -10,11 +10,11 @@ import numpy as np
 import pytest
 
 from index.build import build_index, corpus_fingerprint, document_warnings, is_stale
-from index.chunking import ChunkSettings
-from index.context import library_texts
-from index.documents import Document
-from index.embedder import Embedder
-from index.library import load_library
+from index.encoders.base import Embedder
+from index.ingest.chunking import ChunkSettings
+from index.ingest.context import library_texts
+from index.ingest.documents import Document
+from index.search.library import load_library
 from tests.conftest import CountingEmbedder
 
 EDITED = "ruxolitinib-pilot-belgravia"
@@ -44,7 +44,7 @@ def test_rebuild_embeds_only_changed_chunks(corpus: Path, tmp_path: Path, fake_e
     counting = CountingEmbedder(fake_embedder)
     first = build_index([corpus], out, counting, ChunkSettings())
     built = load_library(out)
-    # what is embedded is each passage with its title and heading (index/context.py)
+    # what is embedded is each passage with its title and heading (index/ingest/context.py)
     first_texts = set(library_texts(built.documents, built.chunks))
     assert all(
         text.endswith(chunk.text)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from index.__main__ import main
-from index.embedder import Embedder
+from index.encoders.base import Embedder
 
 KNOWN_DOCS = {
     "dupilumab-advanced-aa-donovan",

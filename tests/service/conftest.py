@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from index.embedder import Embedder
+from index.encoders.base import Embedder
 from service.app import create_app
 from service.config import Settings
 

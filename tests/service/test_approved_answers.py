@@ -13,12 +13,12 @@ import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 
-from index.approved import load_approved
 from index.build import build_index
-from index.chunking import ChunkSettings
-from index.embedder import Embedder
-from index.library import Library, load_library
-from index.retriever import Retriever
+from index.encoders.base import Embedder
+from index.ingest.approved import load_approved
+from index.ingest.chunking import ChunkSettings
+from index.search.library import Library, load_library
+from index.search.retriever import Retriever
 from service.answers import AnswerComposer
 from service.app import create_app
 from service.config import Settings

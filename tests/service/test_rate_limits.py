@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 from starlette.requests import Request
 
-from index.embedder import Embedder
+from index.encoders.base import Embedder
 from service.app import create_app
 from service.config import Settings
 from service.rate_limits import RateLimits, parse_limits

@@ -10,8 +10,8 @@ import pytest
 import yaml
 from fastapi.testclient import TestClient
 
-from index.embedder import Embedder
-from index.library import Library
+from index.encoders.base import Embedder
+from index.search.library import Library
 from service.app import create_app
 from service.schemas import MAX_REVIEW_CHARS
 

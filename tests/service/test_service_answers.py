@@ -7,8 +7,8 @@ import datetime as dt
 
 import pytest
 
-from index.library import Library
-from index.retriever import Retriever
+from index.search.library import Library
+from index.search.retriever import Retriever
 from service.answers import AnswerComposer
 from service.config import Settings
 from service.templates import Templates

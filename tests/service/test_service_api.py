@@ -9,7 +9,7 @@ from typing import Any, cast
 import pytest
 from fastapi.testclient import TestClient
 
-from index.library import Library
+from index.search.library import Library
 
 SEED_QUESTIONS = [
     "Can an eczema drug make my hair grow back?",

@@ -13,11 +13,11 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from index.analysis import SynonymMap
 from index.build import build_index
-from index.chunking import ChunkSettings
-from index.embedder import Embedder
-from index.library import MANIFEST, file_digest
+from index.encoders.base import Embedder
+from index.ingest.chunking import ChunkSettings
+from index.search.analysis import SynonymMap
+from index.search.library import MANIFEST, file_digest
 from service.app import create_app
 from tests.conftest import SEED_SYNONYMS
 from tests.service.conftest import STAFF_TOKEN, make_settings

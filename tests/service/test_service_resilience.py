@@ -13,7 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 from starlette.types import Message
 
-from index.embedder import Embedder
+from index.encoders.base import Embedder
 from service.app import MAX_BODY_BYTES, create_app
 from service.config import Settings
 

@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sklearn.linear_model import LogisticRegression
 
-from index.embedder import Embedder
+from index.encoders.base import Embedder
 from service.app import create_app
 from service.triage import TriageModelError, load_classifier, load_triage
 from service.triage.classifier import (

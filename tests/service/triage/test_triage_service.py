@@ -7,7 +7,7 @@ import logging
 import pytest
 from fastapi.testclient import TestClient
 
-from index.embedder import Embedder
+from index.encoders.base import Embedder
 from service.app import create_app
 from service.config import Settings
 from service.triage.__main__ import main as triage_cli
