@@ -7,67 +7,31 @@ index build verified sentence by sentence against such passages (served with tho
 
 from __future__ import annotations
 
-import threading
 import uuid
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any, Literal
 
-import numpy as np
+from pydantic import Field
 
 from index import clock
-from index.encoders.base import Embedder
+from index.encoders.base import Vectors
 from index.ingest.approved import ApprovedEntry, Evidence
 from index.ingest.documents import Document
-from index.review.claims import analyse, compare, drug_names
 from index.review.coverage import DrugCoverage
-from index.review.engine import Reviewer
 from index.search.retriever import Hit, Retriever
+from service.approved import ApprovedMatch, ApprovedMatcher
 from service.config import Settings
+from service.schemas import AskResponse, Citation, RelatedDocument
 from service.templates import Templates
 from service.triage import Triage, TriageKind, TriageResult
 
 AnswerType = Literal["answer", "no_answer", "personal_advice", "emergency"]
 
 
-@dataclass(frozen=True)
-class Citation:
-    n: int
-    doc_id: str
-    chunk_id: str
-    title: str
-    publisher: str | None
-    url: str | None
-    published: str | None
-    reviewed: str | None
-    quote: str
-    start: int
-    end: int
-    score: float
+class Answer(AskResponse):
+    """What `/ask` returns (`AskResponse`), and the triage category, which is logged as a count but never
+    sent (`exclude`)."""
 
-
-@dataclass(frozen=True)
-class RelatedDocument:
-    doc_id: str
-    title: str
-    publisher: str | None
-    url: str | None
-
-
-@dataclass
-class Answer:
-    type: AnswerType
-    text: str
-    html: str
-    disclaimer: str
-    request_id: str
-    citations: list[Citation] = field(default_factory=list)
-    related_documents: list[RelatedDocument] = field(default_factory=list)
-    emergency_number: str | None = None
-    triage_category: str | None = None
-    available: bool = True  # False: the library is not loaded and this is the safe fallback
-    approved: bool = False  # a clinic-approved answer, verified against its citations by the index build
-    approved_id: str | None = None
+    triage_category: str | None = Field(None, exclude=True)
 
     @property
     def doc_ids(self) -> list[str]:
@@ -102,110 +66,28 @@ def citation_from_evidence(n: int, evidence: Evidence, document: Document) -> Ci
     return cite(n, document, evidence.chunk_id, evidence.start, evidence.end, evidence.score)
 
 
-@dataclass(frozen=True)
-class ApprovedMatch:
-    entry: ApprovedEntry
-    variant: str
-    cosine: float
-    overlap: float
-
-
-class ApprovedMatcher:
-    """Finds the approved answer whose question variant a patient's question closely matches.
-
-    A match needs all of: cosine >= `threshold`; a Jaccard overlap of content words >= `min_overlap` and at
-    least `min_share` of the question's content words in the variant (a question must not ask for more than
-    the variant: "how is dupilumab taken" is not "what does dupilumab do"); the same drug names; and no
-    number or negation that differs ("does ruxolitinib *not* work", "in 2 weeks").
-    """
+class AnswerComposer:
+    """Composes answers from a triage, templates and, once the library is loaded, its retriever, the
+    approved-answer matcher and the medicines the library names. Built once (`service.runtime.compose`);
+    nothing in it changes afterwards, so a request never sees half a library."""
 
     def __init__(
         self,
-        entries: list[ApprovedEntry],
-        embedder: Embedder,
-        threshold: float,
-        min_overlap: float = 0.34,
-        min_share: float = 0.6,
-    ) -> None:
-        self.embedder = embedder
-        self.threshold = threshold
-        self.min_overlap = min_overlap
-        self.min_share = min_share
-        self.variants = [(entry, question) for entry in entries for question in entry.questions]
-        texts = [question for _, question in self.variants]
-        self.vectors = embedder.embed(texts) if texts else np.zeros((0, embedder.dimension), dtype=np.float32)
-        self.analyses = [analyse(text) for text in texts]
-
-    def match(
-        self, question: str, keep: Callable[[ApprovedEntry], bool] | None = None
-    ) -> ApprovedMatch | None:
-        if not self.variants:
-            return None
-        cosines = self.vectors @ self.embedder.embed([question])[0]
-        asked = analyse(question)
-        for i in np.argsort(-cosines, kind="stable"):
-            cosine = float(cosines[i])
-            if cosine < self.threshold:
-                return None
-            (entry, variant), known = self.variants[int(i)], self.analyses[int(i)]
-            union = asked.terms | known.terms
-            overlap = len(asked.terms & known.terms) / len(union) if union else 0.0
-            share = len(asked.terms & known.terms) / len(asked.terms) if asked.terms else 0.0
-            if overlap < self.min_overlap or share < self.min_share:
-                continue
-            if drug_names(question) != drug_names(variant):
-                continue
-            check = compare(asked, known)
-            if check.conflicts or check.unmatched or compare(known, asked).conflicts:
-                continue
-            if keep is not None and not keep(entry):
-                continue
-            return ApprovedMatch(entry, variant, cosine, overlap)
-        return None
-
-
-class AnswerComposer:
-    """Composes answers from a triage, a retriever (None while the index is not loaded) and templates."""
-
-    def __init__(
-        self, settings: Settings, triage: Triage, templates: Templates, retriever: Retriever | None
+        settings: Settings,
+        triage: Triage,
+        templates: Templates,
+        retriever: Retriever | None = None,
+        *,
+        approved: ApprovedMatcher | None = None,
+        coverage: DrugCoverage | None = None,
     ) -> None:
         self.settings = settings
         self.triage = triage
         self.templates = templates
-        self._lock = threading.Lock()
-        self._reviewer: Reviewer | None = None
-        self.approved: ApprovedMatcher | None = None
-        self.coverage: DrugCoverage | None = None
         self.retriever = retriever
+        self.approved = approved
+        self.coverage = coverage
         self.disclaimer = self._render_disclaimer()
-
-    @property
-    def retriever(self) -> Retriever | None:
-        return self._retriever
-
-    @retriever.setter
-    def retriever(self, retriever: Retriever | None) -> None:
-        """Setting the retriever (at start-up) also embeds the question variants of the approved answers and
-        lists the medicines the library names."""
-        self._retriever = retriever
-        with self._lock:
-            self._reviewer = None
-        self.coverage = DrugCoverage(retriever.library.lexical) if retriever is not None else None
-        entries = retriever.library.approved if retriever is not None else []
-        self.approved = (
-            ApprovedMatcher(entries, retriever.embedder, self.settings.approved_match_threshold)
-            if retriever is not None and entries
-            else None
-        )
-
-    @property
-    def reviewer(self) -> Reviewer | None:
-        """The review engine over the current library (built on first use; None while it is not loaded)."""
-        with self._lock:
-            if self._reviewer is None and self._retriever is not None:
-                self._reviewer = Reviewer(self._retriever, keep=self._keep)
-            return self._reviewer
 
     def _render_disclaimer(self) -> str:
         template = self.templates.env.get_template("_disclaimer.txt.j2")
@@ -218,26 +100,31 @@ class AnswerComposer:
             "contacts": s.contacts,
         }
 
-    def _keep(self, document: Document) -> bool:
+    def keep(self, document: Document) -> bool:
+        """Whether a document may be cited to a patient today (`Document.is_current`)."""
         return document.is_current(clock.today())
 
     def answer(self, question: str, request_id: str | None = None) -> Answer:
         request_id = request_id or uuid.uuid4().hex
-        verdict = self.triage(question)
+        # one vector per question: the triage classifier, the approved answers and retrieval all use it
+        vector = self.retriever.encode(question) if self.retriever is not None else None
+        verdict = self.triage(question, vector)
         if verdict.kind is TriageKind.EMERGENCY:
             return self._render("emergency", question, request_id, verdict=verdict)
         if verdict.kind is TriageKind.PERSONAL_ADVICE:
-            related = self._related(question)
+            related = self._related(question, vector)
             return self._render("personal_advice", question, request_id, verdict=verdict, related=related)
-        if self.retriever is None:
+        if self.retriever is None or vector is None:
             return self.unavailable(request_id)
         if self.coverage is not None and self.coverage.uncovered(question):
             # a medicine no document mentions: another drug's passage must not look like the answer
             return self._render("no_answer", question, request_id)
-        match = self.approved.match(question, self._entry_current) if self.approved is not None else None
+        match = (
+            self.approved.match(question, vector, self._entry_current) if self.approved is not None else None
+        )
         if match is not None:
             return self._approved_answer(match, question, request_id)
-        hits = self.retriever.search(question, self.settings.max_passages * 3, keep=self._keep)
+        hits = self.retriever.search(question, self.settings.max_passages * 3, keep=self.keep, vector=vector)
         passages = self._passages(hits)
         if not passages:
             return self._render("no_answer", question, request_id)
@@ -251,7 +138,7 @@ class AnswerComposer:
             return False
         documents = self.retriever.library.documents if self.retriever is not None else {}
         return all(
-            s.evidence.doc_id in documents and self._keep(documents[s.evidence.doc_id])
+            s.evidence.doc_id in documents and self.keep(documents[s.evidence.doc_id])
             for s in entry.sentences
         )
 
@@ -298,15 +185,17 @@ class AnswerComposer:
                 break
         return chosen
 
-    def _related(self, question: str) -> list[RelatedDocument]:
+    def _related(self, question: str, vector: Vectors | None) -> list[RelatedDocument]:
         """Leaflets on the topic of a personal question: titles and links only, never a passage."""
         if self.retriever is None:
             return []
         seen: dict[str, RelatedDocument] = {}
-        for hit in self.retriever.search(question, 6, keep=self._keep):
+        for hit in self.retriever.search(question, 6, keep=self.keep, vector=vector):
             if hit.score >= self.settings.relevance_threshold and hit.document.doc_id not in seen:
                 d = hit.document
-                seen[d.doc_id] = RelatedDocument(d.doc_id, d.title, d.publisher, d.url)
+                seen[d.doc_id] = RelatedDocument(
+                    doc_id=d.doc_id, title=d.title, publisher=d.publisher, url=d.url
+                )
         return list(seen.values())[:3]
 
     def _render(

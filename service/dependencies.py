@@ -8,9 +8,9 @@ from typing import Annotated, Any
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from service.errors import NotAuthenticated, RateLimited
+from service.errors import NotAuthenticated, NotReady, RateLimited
 from service.rate_limits import RateLimits
-from service.runtime import Runtime
+from service.runtime import ReadyRuntime, Runtime
 
 _bearer = HTTPBearer(auto_error=False, description="CLINIC_STAFF_TOKEN")
 
@@ -21,6 +21,17 @@ def get_runtime(request: Request) -> Runtime:
 
 
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
+
+
+def get_ready_runtime(runtime: RuntimeDep) -> ReadyRuntime:
+    """The loaded library's parts; 503 (`NotReady`, with the reason) while the model or index is not loaded."""
+    ready = runtime.ready_view()
+    if ready is None:
+        raise NotReady(f"the library is not loaded: {runtime.problem or 'loading'}")
+    return ready
+
+
+ReadyDep = Annotated[ReadyRuntime, Depends(get_ready_runtime)]
 
 
 def get_rate_limits(request: Request) -> RateLimits:

@@ -18,37 +18,51 @@ class AskRequest(BaseModel):
     )
 
 
-class CitationOut(BaseModel):
-    n: int
+class DocumentRef(BaseModel):
+    """A document as a patient sees it named: a related leaflet of a personal-advice reply."""
+
     doc_id: str
-    chunk_id: str
     title: str
     publisher: str | None
     url: str | None
+
+
+class CitedDocument(DocumentRef):
+    """A document with the dates a citation shows (unknown dates are null, never invented)."""
+
     published: str | None
     reviewed: str | None
+
+
+class Passage(BaseModel):
+    """A verbatim passage of a document: `quote == document.text[start:end]`, inside chunk `chunk_id`."""
+
+    doc_id: str
+    chunk_id: str
     quote: str = Field(description="Exactly the document's cleaned text [start:end]")
     start: int
     end: int
+
+
+class Citation(CitedDocument, Passage):
+    """A numbered citation of an answer: a verbatim passage of a document, with the document's metadata."""
+
+    n: int
     score: float
 
 
-class RelatedDocumentOut(BaseModel):
-    doc_id: str
-    title: str
-    publisher: str | None
-    url: str | None
+RelatedDocument = DocumentRef
 
 
 class AskResponse(BaseModel):
     type: Literal["answer", "no_answer", "personal_advice", "emergency"]
     text: str
     html: str
-    citations: list[CitationOut]
-    related_documents: list[RelatedDocumentOut]
+    citations: list[Citation] = Field(default_factory=list)
+    related_documents: list[RelatedDocument] = Field(default_factory=list)
     disclaimer: str
     request_id: str
-    emergency_number: str | None
+    emergency_number: str | None = None
     available: bool = Field(True, description="False when the library is not loaded (503)")
     approved: bool = Field(
         False,
@@ -72,15 +86,9 @@ class DocumentOut(BaseModel):
     text: str
 
 
-class SearchedDocument(BaseModel):
+class SearchedDocument(CitedDocument):
     """What a search result shows of its document."""
 
-    doc_id: str
-    title: str
-    publisher: str | None
-    url: str | None
-    published: str | None
-    reviewed: str | None
     review_due: str | None
     expired: bool
 
@@ -135,14 +143,6 @@ class ReviewRequest(BaseModel):
     )
 
 
-class EvidenceOut(BaseModel):
-    doc_id: str
-    chunk_id: str
-    quote: str = Field(description="Exactly the document's cleaned text [start:end]")
-    start: int
-    end: int
-
-
 class ReviewedSentence(BaseModel):
     text: str = Field(description="One sentence (claim) of the answer")
     verdict: Literal["supported", "unsupported", "mismatch"] = Field(
@@ -150,9 +150,7 @@ class ReviewedSentence(BaseModel):
         "covers the point but a number, unit, duration, dose, frequency, negation or comparison differs"
     )
     reason: str = Field(description="A short explanation, e.g. 'number differs: 90% in the answer, ...'")
-    evidence: EvidenceOut | None = Field(
-        description="The supporting (or contradicting) passage; null if none"
-    )
+    evidence: Passage | None = Field(description="The supporting (or contradicting) passage; null if none")
 
 
 class ReviewSummary(BaseModel):

@@ -7,6 +7,10 @@ waits; the worker takes every question waiting at that moment (up to `max_batch`
 searches them in one call, and hands each caller its own row. It never waits for a batch to fill: a lone
 question is encoded at once, so one patient at a time pays only a thread hand-off (tens of microseconds).
 When a batch fails, each of its questions is tried alone: only the one that fails gets the error.
+
+A question is encoded once: `submit(text, 0)` encodes it alone (the service does this first, for the triage
+classifier and the approved-answer matcher), and `submit_vector(vector, k)` later searches with that vector,
+batched with whatever else is waiting, without encoding it again.
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ class DenseResult:
 class _Request:
     text: str
     k: int
+    vector: Vectors | None = None  # given: search only, nothing to encode
     future: Future[DenseResult] = field(default_factory=Future)
 
 
@@ -55,6 +60,7 @@ class QueryBatcher:
         self.max_batch = max_batch
         self.batches = 0  # batches run so far, and the questions in them (read by tests and benchmarks)
         self.questions = 0
+        self.encoded = 0  # texts handed to the encoder
         self._queue: queue.SimpleQueue[_Request] = queue.SimpleQueue()
         self._closed = False
         self._worker = threading.Thread(target=self._run, name="query-batcher", daemon=True)
@@ -67,6 +73,14 @@ class QueryBatcher:
         if self._closed:
             raise RuntimeError("the query batcher is closed")
         request = _Request(text, max(0, k))
+        self._queue.put(request)
+        return request.future
+
+    def submit_vector(self, vector: Vectors, k: int) -> Future[DenseResult]:
+        """Queue a search with a question's known embedding (shape (1, dimension)): nothing is encoded."""
+        if self._closed:
+            raise RuntimeError("the query batcher is closed")
+        request = _Request("", max(0, k), vector)
         self._queue.put(request)
         return request.future
 
@@ -101,11 +115,7 @@ class QueryBatcher:
 
     def _answer(self, batch: list[_Request]) -> None:
         try:
-            texts = [request.text for request in batch]
-            if self.embedder.batch_invariant:
-                vectors = self.embedder.embed(texts)
-            else:
-                vectors = np.concatenate([self.embedder.embed([text]) for text in texts])
+            vectors = self._vectors(batch)
             k = max(request.k for request in batch)
             if k > 0:
                 scores, rows = self.dense.search(vectors, k)
@@ -126,7 +136,22 @@ class QueryBatcher:
             return
         self.batches += 1
         self.questions += len(batch)
+        self.encoded += sum(request.vector is None for request in batch)
         for i, request in enumerate(batch):
             request.future.set_result(
                 DenseResult(vectors[i : i + 1], scores[i, : request.k], rows[i, : request.k])
             )
+
+    def _vectors(self, batch: list[_Request]) -> Vectors:
+        """One row per request: the given vector, or the text encoded (together, when batch-invariant)."""
+        texts = [request.text for request in batch if request.vector is None]
+        if not texts:
+            encoded = np.zeros((0, self.embedder.dimension), dtype=np.float32)
+        elif self.embedder.batch_invariant:
+            encoded = self.embedder.embed(texts)
+        else:
+            encoded = np.concatenate([self.embedder.embed([text]) for text in texts])
+        rows, fresh = [], iter(encoded)
+        for request in batch:
+            rows.append(request.vector[0] if request.vector is not None else next(fresh))
+        return np.ascontiguousarray(np.stack(rows), dtype=np.float32)

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from index.encoders.base import Embedder
+from index.encoders.base import Embedder, Vectors
 from index.ingest.chunking import Chunk
 from index.ingest.documents import Document
 from index.search.batching import QueryBatcher
@@ -71,6 +71,13 @@ class Retriever:
         self._unknown_idf = max(self._idf.values(), default=1.0)
         self.spelling = QuerySpelling(library.lexical)
 
+    def encode(self, query: str) -> Vectors:
+        """The question's embedding, shape (1, dimension): through the batcher when there is one. Pass it to
+        `search(vector=...)` (and to triage and the approved-answer matcher) so it is encoded once."""
+        if self.batcher is not None:
+            return self.batcher.submit(query, 0).result().vector
+        return self.embedder.embed([query])
+
     def warm_up(self) -> None:
         """Pay the one-off costs (the spelling index, the first FAISS and BM25 calls) before the first
         patient does."""
@@ -85,22 +92,29 @@ class Retriever:
         doc_ids: set[str] | None = None,
         keep: Callable[[Document], bool] | None = None,
         mode: str = "hybrid",
+        vector: Vectors | None = None,
     ) -> list[Hit]:
-        """Top-k passages. `doc_ids` restricts the search to those documents; `keep` filters documents."""
+        """Top-k passages. `doc_ids` restricts the search to those documents; `keep` filters documents;
+        `vector` is the question's embedding when it is already known (`encode`), else it is encoded here."""
         if k <= 0 or not self.library.chunks or not query.strip():
             return []
         allowed = self._allowed_rows(doc_ids, keep)
         if allowed is not None and len(allowed) == 0:
             return []
         n = self.fusion.candidates + k
-        if self.batcher is not None:
-            # the batcher's thread encodes and searches while this one scores BM25
-            pending = self.batcher.submit(query, n if allowed is None else 0)
+        wanted = n if allowed is None else 0
+        if self.batcher is not None and (vector is None or wanted > 0):
+            # the batcher's thread encodes (unless the vector is known) and searches while this one scores BM25
+            pending = (
+                self.batcher.submit(query, wanted)
+                if vector is None
+                else self.batcher.submit_vector(vector, wanted)
+            )
             lexical_all = self.library.lexical.scores(query, self.spelling.corrections(query))
             result = pending.result()
             vector, dense_scores, dense_rows = result.vector, result.scores, result.rows
         else:
-            vector, dense_scores, dense_rows = self._dense(query, n if allowed is None else 0)
+            vector, dense_scores, dense_rows = self._dense(query, wanted, vector)
             lexical_all = self.library.lexical.scores(query, self.spelling.corrections(query))
         if allowed is None:
             # FAISS pads with row -1 (and a NaN vector scores NaN): never a row it did not find
@@ -181,10 +195,10 @@ class Retriever:
         return {row: float(score) for row, score in zip(rows, fused.tolist(), strict=True)}
 
     def _dense(
-        self, query: str, n: int
+        self, query: str, n: int, vector: Vectors | None = None
     ) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32], npt.NDArray[np.int64]]:
-        """The question's embedding and, for n > 0, its top-n dense (scores, rows)."""
-        vector = self.embedder.embed([query])
+        """The question's embedding (encoded unless given) and, for n > 0, its top-n dense (scores, rows)."""
+        vector = self.embedder.embed([query]) if vector is None else vector
         if n == 0:
             return vector, np.zeros(0, dtype=np.float32), np.zeros(0, dtype=np.int64)
         scores, rows = self.library.dense.search(vector, n)

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import time
-from dataclasses import asdict
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Request, Response
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import JSONResponse
 
-from service.answers import Answer
 from service.cache import question_key
 from service.dependencies import AskLimitDep, RuntimeDep
 from service.errors import InvalidQuestion, QuestionTooLong
@@ -19,12 +15,6 @@ from service.schemas import AskRequest, AskResponse
 
 router = APIRouter(tags=["patients"])
 log = logging.getLogger("clinic.service")
-
-
-def _body(answer: Answer) -> dict[str, object]:
-    body = asdict(answer)
-    body.pop("triage_category")
-    return body
 
 
 @router.post(
@@ -41,7 +31,7 @@ def _body(answer: Answer) -> dict[str, object]:
         503: {"description": "library not loaded; the body still carries the emergency number"},
     },
 )
-async def ask(payload: AskRequest, request: Request, runtime: RuntimeDep) -> JSONResponse:
+async def ask(payload: AskRequest, request: Request, response: Response, runtime: RuntimeDep) -> AskResponse:
     question = payload.question.strip()
     if not question:
         raise InvalidQuestion("question must not be empty")
@@ -52,12 +42,12 @@ async def ask(payload: AskRequest, request: Request, runtime: RuntimeDep) -> JSO
     key = question_key(question)
     cached = runtime.answers.get(key)
     if cached is not None:
-        answer = dataclasses.replace(cached, request_id=request_id)
+        answer = cached.model_copy(update={"request_id": request_id})
     else:
         answer = await run_in_threadpool(runtime.composer.answer, question, request_id)
         if answer.available:
             runtime.answers.put(key, answer)
-    status = 200 if answer.available else 503
+    response.status_code = 200 if answer.available else 503
     # privacy: the request id, answer type, latency and doc ids; never the question
     answer_type = answer.type if answer.available else "unavailable"
     ms = round((time.perf_counter() - started) * 1000, 1)
@@ -69,4 +59,4 @@ async def ask(payload: AskRequest, request: Request, runtime: RuntimeDep) -> JSO
         ",".join(answer.doc_ids) or "-",
         extra={"request_id": request_id, "answer_type": answer_type, "ms": ms, "doc_ids": answer.doc_ids},
     )
-    return JSONResponse(_body(answer), status_code=status)
+    return answer  # validated against AskResponse (the triage category is never sent)

@@ -22,9 +22,10 @@ def healthz() -> dict[str, str]:
 def readyz(runtime: RuntimeDep, request: Request) -> JSONResponse:
     """200 when the index and the model are loaded (with the build served, and a newer build that was refused
     if there is one), 503 with the reason otherwise."""
-    if not runtime.ready or runtime.library is None:
+    ready = runtime.ready_view()
+    if ready is None:
         return JSONResponse({"status": "not_ready", "reason": runtime.problem or "loading"}, status_code=503)
-    manifest = runtime.library.manifest
+    manifest = ready.library.manifest
     body: dict[str, Any] = {
         "status": "ready",
         "index": {

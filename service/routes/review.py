@@ -14,11 +14,11 @@ from fastapi.concurrency import run_in_threadpool
 
 from index.errors import UnknownCitation
 from index.review.engine import Review, Reviewer
-from service.dependencies import STAFF_RESPONSES, RuntimeDep, StaffDep
-from service.errors import AnswerTooLong, InvalidAnswer, NotReady, UnknownCitationId
+from service.dependencies import STAFF_RESPONSES, ReadyDep, StaffDep
+from service.errors import AnswerTooLong, InvalidAnswer, UnknownCitationId
 from service.schemas import (
     MAX_REVIEW_CHARS,
-    EvidenceOut,
+    Passage,
     ReviewedSentence,
     ReviewRequest,
     ReviewResponse,
@@ -43,7 +43,7 @@ def _response(review: Review) -> ReviewResponse:
             text=s.text,
             verdict=s.verdict,
             reason=s.reason,
-            evidence=EvidenceOut(
+            evidence=Passage(
                 doc_id=s.evidence.doc_id,
                 chunk_id=s.evidence.chunk_id,
                 quote=s.evidence.quote,
@@ -63,16 +63,14 @@ def _check(reviewer: Reviewer, answer: str, citations: list[str] | None) -> Revi
 
 
 @router.post("/review", response_model=ReviewResponse, responses=_RESPONSES)
-async def review(payload: ReviewRequest, runtime: RuntimeDep) -> ReviewResponse:
+async def review(payload: ReviewRequest, runtime: ReadyDep) -> ReviewResponse:
     """Verdict, reason and evidence for every sentence of `answer`."""
     answer = payload.answer.strip()
     if not answer:
         raise InvalidAnswer("answer must not be empty")
     if len(answer) > MAX_REVIEW_CHARS:
         raise AnswerTooLong(f"answer is over {MAX_REVIEW_CHARS} characters")
-    reviewer = runtime.composer.reviewer if runtime.ready else None
-    if reviewer is None:
-        raise NotReady(f"the library is not loaded: {runtime.problem or 'loading'}")
+    reviewer = runtime.reviewer
     citations = [c.strip() for c in payload.citations or [] if c.strip()] or None
     try:
         reviewer.resolve(citations)  # fail fast, before any model work

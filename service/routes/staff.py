@@ -8,25 +8,18 @@ from fastapi import APIRouter, Query
 from fastapi.concurrency import run_in_threadpool
 
 from index import clock
-from service.dependencies import STAFF_RESPONSES, RuntimeDep, StaffDep
-from service.errors import DocumentNotFound, InvalidQuestion, NotReady, QuestionTooLong
+from service.dependencies import STAFF_RESPONSES, ReadyDep, StaffDep
+from service.errors import DocumentNotFound, InvalidQuestion, QuestionTooLong
 from service.patient_text import VISIBLE_TEXT_SCHEMA, PatientText
-from service.runtime import Runtime
 from service.schemas import MAX_SEARCH_K, DocumentOut, SearchGroup, SearchResponse
 from service.search import search_documents, search_passages
 
 router = APIRouter(tags=["staff"], dependencies=[StaffDep], responses=STAFF_RESPONSES)
 
 
-def _ready(runtime: Runtime) -> Runtime:
-    if not runtime.ready:
-        raise NotReady(f"the library is not loaded: {runtime.problem or 'loading'}")
-    return runtime
-
-
 @router.get("/search", response_model=SearchResponse, responses={503: {"description": "not ready"}})
 async def search(
-    runtime: RuntimeDep,
+    runtime: ReadyDep,
     q: Annotated[PatientText, Query(description="search text", json_schema_extra=VISIBLE_TEXT_SCHEMA)],
     k: Annotated[
         int, Query(ge=1, le=MAX_SEARCH_K, description="how many passages, or documents with group=document")
@@ -43,17 +36,13 @@ async def search(
         raise InvalidQuestion("q must not be empty")
     if len(query) > runtime.settings.max_question_chars:
         raise QuestionTooLong(f"q is over {runtime.settings.max_question_chars} characters")
-    retriever = _ready(runtime).retriever
-    assert retriever is not None
     find = search_documents if group == "document" else search_passages
-    return await run_in_threadpool(find, retriever, query, k)
+    return await run_in_threadpool(find, runtime.retriever, query, k)
 
 
 @router.get("/documents/{doc_id}", response_model=DocumentOut, responses={404: {"description": "unknown"}})
-def document(doc_id: str, runtime: RuntimeDep) -> DocumentOut:
-    library = _ready(runtime).library
-    assert library is not None
-    found = library.documents.get(doc_id)
+def document(doc_id: str, runtime: ReadyDep) -> DocumentOut:
+    found = runtime.library.documents.get(doc_id)
     if found is None:
         raise DocumentNotFound(f"no document with id {doc_id!r}")
     return DocumentOut(

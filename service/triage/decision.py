@@ -20,6 +20,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
+from index.encoders.base import Vectors
 from service.triage.classifier import Probabilities, TriageClassifier
 from service.triage.phrases import PhraseTriage
 from service.triage.verdict import RETRIEVAL, SELF_HARM, TriageKind, TriageResult
@@ -47,14 +48,16 @@ class Triage:
     def layers(self) -> tuple[str, ...]:
         return ("phrases", "classifier") if self.classifier is not None else ("phrases",)
 
-    def __call__(self, question: str) -> TriageResult:
-        return self.decide(question).result
+    def __call__(self, question: str, vector: Vectors | None = None) -> TriageResult:
+        return self.decide(question, vector).result
 
-    def decide(self, question: str) -> Decision:
+    def decide(self, question: str, vector: Vectors | None = None) -> Decision:
+        """Both layers' verdict. `vector` is the question's embedding when the caller already has it (the
+        service encodes each question once, for triage, approved answers and retrieval)."""
         rule = self.phrases(question)
         if self.classifier is None:
             return Decision(rule, None, rule)
-        probs = self.classifier.probabilities([question])[0]
+        probs = self.classifier.probabilities([question], vector)[0]
         person = self.phrases.names_person(question)
         return Decision(rule, probs, combine(rule, probs, self.classifier, names_person=person))
 

@@ -22,8 +22,10 @@ from index.search.retriever import Retriever
 from service.answers import AnswerComposer
 from service.app import create_app
 from service.config import Settings
+from service.runtime import compose, serve
 from service.templates import Templates
 from service.triage import load_triage
+from tests.conftest import CountingEmbedder
 
 APPROVED_DIR = Path(__file__).resolve().parents[2] / "corpus" / "approved"
 ASK = "/api/v1/ask"
@@ -205,9 +207,9 @@ def test_threshold_calibration(
 
 def composer_over(library: Library, embedder: Embedder) -> AnswerComposer:
     settings = Settings(clinic_name="Demo Clinic")
-    composer = AnswerComposer(settings, load_triage(embedder), Templates(settings.prompts_dir), None)
-    composer.retriever = Retriever(library, embedder)
-    return composer
+    return compose(
+        settings, load_triage(embedder), Templates(settings.prompts_dir), Retriever(library, embedder)
+    )
 
 
 def test_an_expired_source_stops_the_approved_answer(
@@ -219,7 +221,7 @@ def test_an_expired_source_stops_the_approved_answer(
     documents = dict(approved_library.documents)
     mgh = "dupilumab-case-report-mgh"
     documents[mgh] = dataclasses.replace(documents[mgh], review_due=dt.date.today() - dt.timedelta(days=1))
-    composer.retriever = Retriever(dataclasses.replace(approved_library, documents=documents), real_embedder)
+    composer = composer_over(dataclasses.replace(approved_library, documents=documents), real_embedder)
     answer = composer.answer(question)
     assert not answer.approved
     assert mgh not in answer.doc_ids
@@ -248,5 +250,32 @@ def test_an_approval_dated_in_the_future_is_not_yet_served(
     assert composer.answer(question).approved
     tomorrow = dt.date.today() + dt.timedelta(days=1)
     entries = [dataclasses.replace(e, approved_on=tomorrow) for e in approved_library.approved]
-    composer.retriever = Retriever(dataclasses.replace(approved_library, approved=entries), real_embedder)
+    composer = composer_over(dataclasses.replace(approved_library, approved=entries), real_embedder)
     assert not composer.answer(question).approved
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "does ruxolitinib work for alopecia areata",  # an approved answer
+        "how many patients were in the ruxolitinib trial",  # close to one, refused by the rules: passages
+        "what is the capital of France",  # nothing: no answer
+        "Should I take dupilumab to make my hair grow back?",  # personal: related leaflets are searched
+    ],
+)
+def test_each_question_is_encoded_once(
+    approved_library: Library, real_embedder: Embedder, question: str
+) -> None:
+    """Triage, the approved-answer matcher and retrieval share one vector, through the service's batcher."""
+    counting = CountingEmbedder(real_embedder)
+    settings = Settings(clinic_name="Demo Clinic", query_batch_max=8)
+    runtime = serve(
+        settings, load_triage(counting), Templates(settings.prompts_dir), counting, approved_library
+    )
+    try:
+        assert runtime.batcher is not None
+        counting.seen.clear()  # building embedded the approved variants and warmed up
+        runtime.composer.answer(question)
+        assert counting.seen == [question]
+    finally:
+        runtime.close()

@@ -11,6 +11,7 @@ from index.search.library import Library
 from index.search.retriever import Retriever
 from service.answers import AnswerComposer
 from service.config import Settings
+from service.runtime import compose
 from service.templates import Templates
 from service.triage import load_triage
 
@@ -41,7 +42,7 @@ OUTSIDE = [
 @pytest.fixture(scope="module")
 def composer(seed_retriever: Retriever) -> AnswerComposer:
     settings = Settings(clinic_name="Demo Clinic")
-    return AnswerComposer(
+    return compose(
         settings, load_triage(seed_retriever.embedder), Templates(settings.prompts_dir), seed_retriever
     )
 
@@ -79,7 +80,7 @@ def test_expired_documents_are_never_cited(composer: AnswerComposer, seed_librar
     documents[expired_id] = dataclasses.replace(documents[expired_id], review_due=past)
     library = dataclasses.replace(seed_library, documents=documents)
     retriever = Retriever(library, composer.retriever.embedder)  # type: ignore[union-attr]
-    expired = AnswerComposer(composer.settings, composer.triage, composer.templates, retriever)
+    expired = compose(composer.settings, composer.triage, composer.templates, retriever)
     before = composer.answer("ruxolitinib twice a day for three-to-six months")
     assert expired_id in {c.doc_id for c in before.citations}
     after = expired.answer("ruxolitinib twice a day for three-to-six months")

@@ -8,26 +8,28 @@ from pathlib import Path
 import pytest
 from jinja2 import UndefinedError
 
-from service.answers import Citation, RelatedDocument
 from service.config import EMERGENCY_CONTACTS
+from service.schemas import Citation, RelatedDocument
 from service.templates import ANSWER_TYPES, Templates, TemplateSetError
 
 PROMPTS = Path(__file__).resolve().parents[2] / "prompts"
 CITATION = Citation(
-    1,
-    "doc",
-    "chunk",
-    "A <b>title</b>",
-    None,
-    None,
-    None,
-    None,
-    "A quote with <script>x</script>.",
-    0,
-    10,
-    0.9,
+    n=1,
+    doc_id="doc",
+    chunk_id="chunk",
+    title="A <b>title</b>",
+    publisher=None,
+    url=None,
+    published=None,
+    reviewed=None,
+    quote="A quote with <script>x</script>.",
+    start=0,
+    end=10,
+    score=0.9,
 )
-RELATED = RelatedDocument("doc", "Leaflet", "Publisher", "https://example.org/leaflet")
+RELATED = RelatedDocument(
+    doc_id="doc", title="Leaflet", publisher="Publisher", url="https://example.org/leaflet"
+)
 # Words that would make a template sentence a medical claim of its own. Passages may say these; templates not.
 MEDICAL_CLAIM = re.compile(
     r"\b(cure[sd]?|treat(s|ment|ed)?|effective|safe(ly)?|dose|dosage|side[- ]effects?|regrow\w*|"
