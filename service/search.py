@@ -4,26 +4,22 @@ located for highlighting."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 from html import escape
 
 from index import clock
-from index.search.analysis import tokenize
+from index.search.analysis import lexical_terms, word_spans
 from index.search.retriever import Hit, Retriever
 from service.schemas import SearchDocument, SearchedDocument, SearchResponse, SearchResult
 
 PASSAGES_PER_DOCUMENT = 5  # the best passage and up to four more under it
 PASSAGE_DEPTH = 8  # passages searched per document asked for
-_WORD = re.compile(r"[A-Za-z0-9]+(?:[-'’][A-Za-z0-9]+)*%?")
 
 
 def term_spans(text: str, terms: set[str]) -> list[tuple[int, int]]:
     """[start, end) of every word of `text` whose lexical terms meet the query's terms."""
-    spans = []
-    for match in _WORD.finditer(text):
-        if terms.intersection(tokenize(match.group())):
-            spans.append((match.start(), match.end()))
-    return spans
+    return [
+        (start, end) for start, end in word_spans(text) if terms.intersection(lexical_terms(text[start:end]))
+    ]
 
 
 def highlight_html(text: str, spans: list[tuple[int, int]]) -> str:
@@ -62,7 +58,7 @@ def _result(rank: int, hit: Hit, terms: set[str], today: dt.date) -> SearchResul
 
 def search_passages(retriever: Retriever, query: str, k: int) -> SearchResponse:
     """The k best passages, best first (two may come from one document)."""
-    terms = set(tokenize(query))
+    terms = set(lexical_terms(query))
     today = clock.today()
     hits = retriever.search(query, k)
     results = [_result(rank, hit, terms, today) for rank, hit in enumerate(hits, start=1)]
@@ -73,7 +69,7 @@ def search_documents(retriever: Retriever, query: str, k: int) -> SearchResponse
     """The k best documents, each ranked by its best passage, with up to `PASSAGES_PER_DOCUMENT` of its
     passages under it (best first). Passages are searched `PASSAGE_DEPTH` deep per document asked for, so a
     document whose best passage ranks below that depth is not listed."""
-    terms = set(tokenize(query))
+    terms = set(lexical_terms(query))
     today = clock.today()
     depth = min(len(retriever.library.chunks), max(PASSAGE_DEPTH * k, retriever.fusion.candidates))
     grouped: dict[str, list[SearchResult]] = {}

@@ -14,7 +14,7 @@ import itertools
 import re
 from dataclasses import dataclass, field
 
-from index.review.numbers import Quantity, Token, quantities, tokens
+from index.review.numbers import Quantity, Token, claim_tokens, quantities
 from index.search.analysis import STOPWORDS
 
 _IRREGULAR = {
@@ -116,7 +116,7 @@ _COMPARATIVES = {
 STOP = STOPWORDS | _EXTRA_STOPWORDS | _NUMBER_WORDS | _UNIT_WORDS | NEGATION_CUES | frozenset(_COMPARATIVES)
 
 
-def stem(word: str) -> str:
+def claim_stem(word: str) -> str:
     """A light, deterministic stem: irregular forms, plurals, -ing/-ed/-ly/-ment, a final e."""
     word = word.lower().replace("’", "'")
     if word.endswith("'s"):
@@ -159,7 +159,7 @@ def drug_names(text: str) -> frozenset[str]:
     """Lowercased words of `text` that are drug names by their INN stem (at least 7 letters)."""
     return frozenset(
         t.text
-        for t in tokens(text)
+        for t in claim_tokens(text)
         if t.text.isalpha() and len(t.text) >= 7 and t.text.endswith(_DRUG_SUFFIXES)
     )
 
@@ -174,7 +174,7 @@ def is_content(token: Token) -> bool:
 
 def content_terms(text: str) -> list[str]:
     """Stems of the words that carry a sentence's topic: no stopwords, numbers, units or negations."""
-    return [stem(t.text) for t in tokens(text) if is_content(t) and not _is_nt(t.text)]
+    return [claim_stem(t.text) for t in claim_tokens(text) if is_content(t) and not _is_nt(t.text)]
 
 
 @dataclass(frozen=True)
@@ -194,7 +194,7 @@ def _is_nt(word: str) -> bool:
 
 def negations(text: str) -> list[Negation]:
     """Negation cues and their scope: a noun phrase for "no"/"without", else the words up to the clause end."""
-    toks = tokens(text)
+    toks = claim_tokens(text)
     found: list[Negation] = []
     for i, tok in enumerate(toks):
         word = tok.text
@@ -229,7 +229,7 @@ def _scope(following: list[Token], limit: int, stop_at_stopword: bool) -> tuple[
         if nxt.text in _CLAUSE_END or nxt.text in _CLAUSE_WORDS or len(scope) >= limit:
             break
         if is_content(nxt):
-            scope.append(stem(nxt.text))
+            scope.append(claim_stem(nxt.text))
             end = nxt.end
         elif stop_at_stopword and scope and nxt.text.isalpha():
             break
@@ -238,7 +238,7 @@ def _scope(following: list[Token], limit: int, stop_at_stopword: bool) -> tuple[
 
 def comparatives(text: str) -> set[tuple[int, str]]:
     """(+1 or -1, stem of the compared word): "more likely" -> (1, "likely"), "less successful" -> (-1, ...)."""
-    toks = tokens(text)
+    toks = claim_tokens(text)
     found: set[tuple[int, str]] = set()
     for i, tok in enumerate(toks[:-1]):
         sign = _COMPARATIVES.get(tok.text)
@@ -246,7 +246,7 @@ def comparatives(text: str) -> set[tuple[int, str]]:
             continue
         nxt = toks[i + 1]
         if is_content(nxt):
-            found.add((sign, stem(nxt.text)))
+            found.add((sign, claim_stem(nxt.text)))
     return found
 
 
@@ -310,9 +310,9 @@ def compare(claim: Analysis, source: Analysis) -> Comparison:
 
 def _comparison(text: str, sign: int, word: str) -> str:
     """The words of `text` that make the comparison (sign, word): "more likely"."""
-    toks = tokens(text)
+    toks = claim_tokens(text)
     for tok, nxt in itertools.pairwise(toks):
-        if _COMPARATIVES.get(tok.text) == sign and is_content(nxt) and stem(nxt.text) == word:
+        if _COMPARATIVES.get(tok.text) == sign and is_content(nxt) and claim_stem(nxt.text) == word:
             return text[tok.start : nxt.end]
     return word
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from symspellpy.editdistance import DistanceAlgorithm, EditDistance
 
 from index.review.claims import drug_names
-from index.search.analysis import stem
+from index.search.analysis import lexical_stem
 from index.search.lexical import LexicalIndex
 
 MAX_SLIPS = 1
@@ -42,5 +42,5 @@ class DrugCoverage:
     def _covers(self, name: str) -> bool:
         if self._lexical.knows(name):
             return True
-        stemmed = stem(name)
+        stemmed = lexical_stem(name)
         return any(self._distance.compare(stemmed, known, MAX_SLIPS) >= 0 for known in self._drugs)

@@ -35,7 +35,7 @@ from index.ingest.approved import ApprovedEntry, ApprovedSentence, Evidence
 from index.ingest.chunking import Chunk
 from index.ingest.documents import Document
 from index.ingest.sentences import sentence_spans
-from index.review.claims import Comparison, analyse, compare, content_terms, drug_names, stem
+from index.review.claims import Comparison, analyse, claim_stem, compare, content_terms, drug_names
 from index.search.library import Library
 from index.search.retriever import Retriever
 
@@ -109,7 +109,7 @@ class Vocabulary:
         for term, value in library.lexical.idf_by_term().items():
             if term.isalpha():  # document frequency back from idf = log(1 + (n - df + 0.5) / (df + 0.5))
                 ratio = math.exp(value) - 1
-                key = stem(term)
+                key = claim_stem(term)
                 df[key] = df.get(key, 0.0) + (n + 0.5 - 0.5 * ratio) / (ratio + 1)
         # a stem (which also merges synonyms: trial -> study) is in about as many chunks as all its forms
         self.idf = {t: math.log(1 + (n - min(d, n) + 0.5) / (min(d, n) + 0.5)) for t, d in df.items()}
@@ -134,7 +134,7 @@ class Vocabulary:
                 words, short = match.group(1).split(), match.group(2)
                 long_form = words[-len(short) :]
                 if len(long_form) == len(short) and "".join(w[0] for w in long_form).upper() == short:
-                    found.setdefault(short.lower(), frozenset(stem(w) for w in long_form))
+                    found.setdefault(short.lower(), frozenset(claim_stem(w) for w in long_form))
             self._abbreviations[doc_id] = found
         return found
 

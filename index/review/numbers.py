@@ -73,7 +73,7 @@ class Token:
     end: int
 
 
-def tokens(text: str) -> list[Token]:
+def claim_tokens(text: str) -> list[Token]:
     return [Token(m.group().lower().replace("’", "'"), m.start(), m.end()) for m in _TOKEN.finditer(text)]
 
 
@@ -136,7 +136,7 @@ class _Reader:
     def __init__(self, text: str) -> None:
         self.text = text
         masked = [m.span() for m in _PHONE.finditer(text)]
-        self.toks = [t for t in tokens(text) if not any(a <= t.start < b for a, b in masked)]
+        self.toks = [t for t in claim_tokens(text) if not any(a <= t.start < b for a, b in masked)]
         self.found: list[Quantity] = []
 
     def word(self, i: int) -> str:

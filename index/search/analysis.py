@@ -31,6 +31,7 @@ from index.errors import CorpusError
 ANALYZER_VERSION = 2
 SYNONYM_PREFIX = "syn:"
 _WORD = re.compile(r"[a-z0-9]+(?:[-'’][a-z0-9]+)*%?")
+_WORD_AS_WRITTEN = re.compile(_WORD.pattern, re.IGNORECASE | re.ASCII)  # any case, ASCII letters only
 _PARTS = re.compile(r"[-'%]")
 STOPWORDS = frozenset(
     [
@@ -171,7 +172,7 @@ _local = threading.local()
 
 
 @lru_cache(maxsize=200_000)
-def stem(word: str) -> str:
+def lexical_stem(word: str) -> str:
     """Snowball English stem of one lowercased word (numbers and compounds pass through unchanged)."""
     stemmer = getattr(_local, "stemmer", None)
     if stemmer is None:  # a PyStemmer object is not shared between threads
@@ -179,7 +180,13 @@ def stem(word: str) -> str:
     return str(stemmer.stemWord(word))
 
 
-def words(text: str) -> list[str]:
+def word_spans(text: str) -> list[tuple[int, int]]:
+    """[start, end) of each word of `text` as `lexical_words` reads it, in the text as written (staff search
+    highlights these)."""
+    return [match.span() for match in _WORD_AS_WRITTEN.finditer(text)]
+
+
+def lexical_words(text: str) -> list[str]:
     """Lowercased words of `text`, stopwords included (phrases are matched on these)."""
     return _WORD.findall(text.lower().replace("’", "'"))
 
@@ -193,9 +200,9 @@ class SynonymMap:
 
     def __post_init__(self) -> None:
         for group in self.groups:
-            term = SYNONYM_PREFIX + "_".join(stem(w) for w in words(group[0]))
+            term = SYNONYM_PREFIX + "_".join(lexical_stem(w) for w in lexical_words(group[0]))
             for form in group:
-                key = tuple(stem(w) for w in words(form))
+                key = tuple(lexical_stem(w) for w in lexical_words(form))
                 if key:
                     self._phrases.setdefault(key, term)
 
@@ -262,8 +269,8 @@ class Analyzer:
         return f"analyzer-v{ANALYZER_VERSION};synonyms-{self.synonyms.fingerprint()}"
 
     def terms(self, text: str) -> list[str]:
-        found = words(text)
-        stems = [stem(w) for w in found]
+        found = lexical_words(text)
+        stems = [lexical_stem(w) for w in found]
         terms: list[str] = []
         append = terms.append
         for word, stemmed in zip(found, stems, strict=True):
@@ -273,8 +280,8 @@ class Analyzer:
                 parts = [p for p in _PARTS.split(word) if p]
                 if len(parts) > 1 or word.endswith("%"):
                     for part in parts:
-                        if part not in STOPWORDS and part != word and stem(part) != stemmed:
-                            append(stem(part))
+                        if part not in STOPWORDS and part != word and lexical_stem(part) != stemmed:
+                            append(lexical_stem(part))
         if self.synonyms.groups:
             terms.extend(self.synonyms.terms(stems))
         return terms
@@ -283,6 +290,6 @@ class Analyzer:
 _PLAIN = Analyzer()
 
 
-def tokenize(text: str) -> list[str]:
+def lexical_terms(text: str) -> list[str]:
     """Terms of `text` by the analyzer without synonyms (stopwords out, Snowball stems)."""
     return _PLAIN.terms(text)

@@ -18,7 +18,7 @@ from importlib import resources
 
 from symspellpy import SymSpell, Verbosity
 
-from index.search.analysis import STOPWORDS, stem, words
+from index.search.analysis import STOPWORDS, lexical_stem, lexical_words
 from index.search.lexical import LexicalIndex
 
 MIN_LENGTH = 5
@@ -62,13 +62,15 @@ class QuerySpelling:
         """Library terms for the question's misspelt words, in order (empty when nothing needs correcting)."""
         found = []
         english = english_words()
-        for word in words(question):
+        for word in lexical_words(question):
             if len(word) < MIN_LENGTH or not word.isalpha() or word in STOPWORDS or word in english:
                 continue
             if self._lexical.knows(word):
                 continue
             distance = 2 if len(word) >= LONG_WORD else 1
-            suggestions = self._symspell().lookup(stem(word), Verbosity.TOP, max_edit_distance=distance)
+            suggestions = self._symspell().lookup(
+                lexical_stem(word), Verbosity.TOP, max_edit_distance=distance
+            )
             if suggestions and suggestions[0].distance > 0:
                 found.append(suggestions[0].term)
         return found

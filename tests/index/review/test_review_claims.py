@@ -6,7 +6,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from index.review.claims import analyse, comparatives, compare, content_terms, drug_names, negations, stem
+from index.review.claims import (
+    analyse,
+    claim_stem,
+    comparatives,
+    compare,
+    content_terms,
+    drug_names,
+    negations,
+)
 from index.review.numbers import quantities
 
 ONES = (
@@ -205,7 +213,7 @@ def test_paraphrased_numbers_agree() -> None:
 def test_negations_and_what_they_negate(text: str, cue: str, scope: str) -> None:
     (found,) = negations(text)
     assert found.cue == cue
-    assert found.scope == {stem(word) for word in scope.split()}
+    assert found.scope == {claim_stem(word) for word in scope.split()}
 
 
 def test_not_every_not_is_a_negation() -> None:
@@ -214,8 +222,8 @@ def test_not_every_not_is_a_negation() -> None:
 
 
 def test_more_and_less_swaps_are_mismatches() -> None:
-    assert comparatives("they made people more likely to become sick") == {(1, stem("likely"))}
-    assert comparatives("the drug was less successful") == {(-1, stem("successful"))}
+    assert comparatives("they made people more likely to become sick") == {(1, claim_stem("likely"))}
+    assert comparatives("the drug was less successful") == {(-1, claim_stem("successful"))}
     assert comparatives("more than 90 percent") == set()
     check = compare(analyse("Tofacitinib was more successful."), analyse("The drug was less successful."))
     assert check.conflicts
@@ -223,9 +231,9 @@ def test_more_and_less_swaps_are_mismatches() -> None:
 
 
 def test_terms_and_drug_names() -> None:
-    assert stem("signalling") == stem("signaling") == "signal"
-    assert stem("regrowth") == stem("regrew") == "regrow"
-    assert stem("treatment") == stem("treated") == "treat"
+    assert claim_stem("signalling") == claim_stem("signaling") == "signal"
+    assert claim_stem("regrowth") == claim_stem("regrew") == "regrow"
+    assert claim_stem("treatment") == claim_stem("treated") == "treat"
     assert content_terms("What's the IL-13 pathway in 12 weeks?") == ["il", "pathway"]
     assert drug_names("Dupilumab, ruxolitinib and tofacitinib, not April") == {
         "dupilumab",

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from index.errors import CorpusError, IndexMismatch
-from index.search.analysis import Analyzer, SynonymMap, SynonymsError, stem, tokenize
+from index.search.analysis import Analyzer, SynonymMap, SynonymsError, lexical_stem, lexical_terms, word_spans
 from index.search.lexical import LexicalIndex
 
 REPO = Path(__file__).resolve().parents[3]
@@ -22,9 +25,9 @@ PASSAGES = [
 
 
 def test_stems_join_word_forms_and_stopwords_go() -> None:
-    assert tokenize("injections injected injecting") == [stem("injection")] * 3
-    assert tokenize("What is it for?") == []
-    assert stem("dosing") == stem("dosed") == "dose"
+    assert lexical_terms("injections injected injecting") == [lexical_stem("injection")] * 3
+    assert lexical_terms("What is it for?") == []
+    assert lexical_stem("dosing") == lexical_stem("dosed") == "dose"
 
 
 def test_a_synonym_adds_the_group_term_and_keeps_the_surface_word() -> None:
@@ -105,8 +108,15 @@ def test_the_clinics_synonyms_file_loads_and_joins_brand_and_generic_names() -> 
         ("Litfulo", "ritlecitinib"),
         ("Rinvoq", "upadacitinib"),
     ):
-        assert f"syn:{stem(generic)}" in analyzer.terms(brand)
-        assert f"syn:{stem(generic)}" in analyzer.terms(generic)
+        assert f"syn:{lexical_stem(generic)}" in analyzer.terms(brand)
+        assert f"syn:{lexical_stem(generic)}" in analyzer.terms(generic)
     assert "syn:alopecia" in analyzer.terms("bald")
     assert "syn:atop_dermat" in analyzer.terms("eczema")
     assert "syn:inject" in analyzer.terms("shot")
+
+
+@given(st.text(alphabet=st.sampled_from(list("aZ09 -'’%.\u212aſéK")), max_size=40))
+def test_word_spans_are_the_lexical_words_where_they_are_written(text: str) -> None:
+    """Staff highlighting's word spans (now from the analyzer's word pattern) are what they were."""
+    oracle = re.compile(r"[A-Za-z0-9]+(?:[-'’][A-Za-z0-9]+)*%?")  # the highlighter's own pattern before
+    assert word_spans(text) == [m.span() for m in oracle.finditer(text)]

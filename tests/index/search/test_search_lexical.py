@@ -15,7 +15,7 @@ from index.build import chunk_documents
 from index.errors import IndexCorrupt
 from index.ingest.chunking import Chunk, ChunkSettings
 from index.ingest.documents import load_corpus
-from index.search.analysis import tokenize
+from index.search.analysis import lexical_terms
 from index.search.lexical import LexicalIndex
 
 SMALL_CORPUS = [
@@ -46,14 +46,14 @@ QUERIES = [
 
 def bm25_oracle(texts: list[str], query: str, k1: float, b: float) -> list[float]:
     """Okapi BM25 written out term by term: idf = ln(1 + (N - df + 0.5) / (df + 0.5))."""
-    docs = [Counter(tokenize(text)) for text in texts]
+    docs = [Counter(lexical_terms(text)) for text in texts]
     lengths = [sum(doc.values()) for doc in docs]
     n = len(docs)
     avgdl = sum(lengths) / n
     scores = []
     for doc, length in zip(docs, lengths, strict=True):
         score = 0.0
-        for term in tokenize(query):  # a repeated query term counts each time
+        for term in lexical_terms(query):  # a repeated query term counts each time
             df = sum(1 for other in docs if term in other)
             tf = doc.get(term, 0)
             if df == 0 or tf == 0:
@@ -100,18 +100,24 @@ def test_idf_by_term_matches_the_formula() -> None:
     idf = index.idf_by_term()
     n = len(SMALL_CORPUS)
     for term in ("ruxolitinib", "hair", "dupilumab", "il-13"):
-        df = sum(term in tokenize(text) for text in SMALL_CORPUS)
+        df = sum(term in lexical_terms(text) for text in SMALL_CORPUS)
         assert idf[term] == pytest.approx(math.log(1 + (n - df + 0.5) / (df + 0.5)))
     assert idf["ruxolitinib"] > idf["hair"]
 
 
 def test_tokenizer_keeps_drug_names_and_figures() -> None:
-    assert tokenize("IL-13") == ["il-13", "il", "13"]
-    assert tokenize("75%") == ["75%", "75"]
+    assert lexical_terms("IL-13") == ["il-13", "il", "13"]
+    assert lexical_terms("75%") == ["75%", "75"]
     # Snowball stems the whole word ("patient's" -> "patient"); a part whose stem repeats it is not added twice
-    assert tokenize("The patient’s JAK-inhibitor") == ["patient", "s", "jak-inhibitor", "jak", "inhibitor"]
-    assert tokenize("What is the drug for my hair?") == ["drug", "hair"]
-    assert tokenize("Ruxolitinib RUXOLITINIB ruxolitinib") == ["ruxolitinib"] * 3
+    assert lexical_terms("The patient’s JAK-inhibitor") == [
+        "patient",
+        "s",
+        "jak-inhibitor",
+        "jak",
+        "inhibitor",
+    ]
+    assert lexical_terms("What is the drug for my hair?") == ["drug", "hair"]
+    assert lexical_terms("Ruxolitinib RUXOLITINIB ruxolitinib") == ["ruxolitinib"] * 3
 
 
 def test_save_and_load_round_trip(tmp_path: Path) -> None:
@@ -162,7 +168,7 @@ def test_single_term_hits_are_exactly_the_chunks_containing_it(seed_chunks: list
     index = LexicalIndex.build([chunk.text for chunk in seed_chunks])
     for term in ("ruxolitinib", "dupilumab", "tofacitinib", "eczema"):
         _, rows = index.search(term, len(seed_chunks))
-        containing = {row for row, chunk in enumerate(seed_chunks) if term in tokenize(chunk.text)}
+        containing = {row for row, chunk in enumerate(seed_chunks) if term in lexical_terms(chunk.text)}
         assert set(rows.tolist()) == containing
         assert containing
 
