@@ -376,6 +376,16 @@ def render_load(result: dict[str, Any]) -> str:
         parts.append(
             f"\nAnswer types returned: {kinds}. /healthz round trip p50: {result['healthz_p50_ms']} ms.\n"
         )
+    encoder = result.get("encoder")
+    if encoder:
+        kinds = ", ".join(f"{k} {v}" for k, v in sorted(encoder["answer_types"].items()))
+        parts.append(
+            f"\nEncoder calls per question (in process, the service's runtime with "
+            f"{encoder['approved_answers_loaded']} approved answers loaded, {encoder['questions']} new questions "
+            f"one at a time: {kinds}): **{encoder['encoder_texts_per_question']} texts encoded per question** "
+            f"in {encoder['encoder_calls_per_question']} encoder calls; answer p50 "
+            f"{_ms(encoder['latency'].get('p50_ms'))} ms, p99 {_ms(encoder['latency'].get('p99_ms'))} ms.\n"
+        )
     parts.append(
         "\n" + markdown_table(("target", "measured", "verdict"), [tuple(t) for t in result["targets"]])
     )
