@@ -22,7 +22,7 @@ import numpy.typing as npt
 from bench import medicationqa as mqa
 from bench.medicationqa_eval import prepare, skipped_reason
 from bench.metrics import first_rank, ranking_summary
-from bench.report import markdown_table
+from bench.tables import markdown_table
 from index.config import IndexSettings
 from index.search.retriever import Hit, Retriever
 

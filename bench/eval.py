@@ -17,7 +17,8 @@ from typing import Any
 from bench import medquad as mq
 from bench.machine import MEDQUAD, REPO, describe
 from bench.metrics import paired_bootstrap_ci, reciprocal_ranks
-from bench.report import publish, render_eval
+from bench.renderers import render_eval
+from bench.report import publish
 from bench.searching import MODE_LABELS, MODES, doc_ranker, fusion_grid, settings_for_index
 from bench.seed import load_questions, score_questions
 from index.build import BuildReport, build_index

@@ -42,7 +42,8 @@ import psutil
 from bench.eval import SEED_CORPUS, build_seed_index
 from bench.machine import REPO, describe
 from bench.metrics import latency_summary
-from bench.report import publish, render_fault
+from bench.renderers import render_fault
+from bench.report import publish
 from bench.server import Server, start_server
 from index.config import IndexSettings
 from index.encoders.factory import load_embedder

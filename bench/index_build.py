@@ -21,7 +21,8 @@ from pathlib import Path
 
 from bench.eval import SEED_CORPUS, SEED_SYNONYMS, seed_synonyms
 from bench.machine import REPO, describe, peak_rss_mib, require_medquad
-from bench.report import publish, render_index_build
+from bench.renderers import render_index_build
+from bench.report import publish
 from index.build import build_index
 from index.config import IndexSettings
 from index.encoders.factory import load_embedder

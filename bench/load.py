@@ -31,7 +31,8 @@ from bench import encoder_calls
 from bench.load_questions import LoadQuestions, make_questions
 from bench.machine import REPO, describe, require_medquad
 from bench.metrics import latency_summary
-from bench.report import publish, render_load
+from bench.renderers import render_load
+from bench.report import publish
 from bench.searching import index_backend
 from bench.server import Server, start_server
 from service.config import Settings

@@ -29,7 +29,8 @@ from bench.baselines import NaiveBaselines, cached_vectors
 from bench.eval import seed_synonyms
 from bench.machine import MEDQUAD, REPO, describe
 from bench.metrics import Rank, first_rank, paired_bootstrap_ci, ranking_summary, reciprocal_ranks
-from bench.report import publish, render_medicationqa
+from bench.renderers import render_medicationqa
+from bench.report import publish
 from bench.searching import MODE_LABELS, MODES, doc_ranker
 from index.build import build_index
 from index.config import IndexSettings

@@ -28,7 +28,8 @@ from bench.eval import DEFAULT_INDEX
 from bench.machine import describe, require_medquad
 from bench.metrics import latency_summary, paired_bootstrap_ci, reciprocal_ranks
 from bench.peer_txtai import run_txtai
-from bench.report import RESULTS, publish, render_peer
+from bench.renderers import render_peer
+from bench.report import RESULTS, publish
 from bench.searching import doc_ranker, settings_for_index
 from bench.timing import time_each
 from index.build import build_index

@@ -20,7 +20,8 @@ from typing import Any
 
 from bench.eval import build_seed_index
 from bench.machine import describe
-from bench.report import publish, render_seed_heldout
+from bench.renderers import render_seed_heldout
+from bench.report import publish
 from bench.searching import MODE_LABELS, MODES
 from bench.seed import load_questions, score_questions
 from index.config import IndexSettings

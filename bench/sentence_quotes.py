@@ -26,8 +26,8 @@ import numpy as np
 import numpy.typing as npt
 
 from bench.eval import build_seed_index
-from bench.report import markdown_table
 from bench.seed import SHOWN, load_questions
+from bench.tables import markdown_table
 from index.config import IndexSettings
 from index.encoders.base import Embedder
 from index.encoders.factory import load_embedder

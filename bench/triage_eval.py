@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 
 from bench.machine import REPO, describe
+from bench.renderers import LEGACY_FILE, render_triage
 from bench.report import publish
 from index.config import IndexSettings
 from index.encoders.base import Embedder
@@ -38,7 +39,6 @@ from service.triage.training import Example, choose_thresholds, fit, load_exampl
 from service.triage.verdict import RETRIEVAL
 
 HELDOUT_DIR = REPO / "bench" / "triage_heldout"
-LEGACY_FILE = "legacy_cases.jsonl"
 EMERGENCY, ADVICE = TriageKind.EMERGENCY, TriageKind.PERSONAL_ADVICE
 
 
@@ -258,56 +258,6 @@ def evaluate(with_candidates: bool = False, sets: Sequence[str] | None = None) -
     return result
 
 
-def render(result: dict[str, Any]) -> str:
-    lines = ["### Triage", ""]
-    c = result["classifier"]
-    lines.append(
-        f"Classifier: {c['examples']} training messages {c['examples_per_class']}; thresholds {c['thresholds']}."
-    )
-    lines.append("")
-    head = (
-        "| set | layer | emergency recall | self-harm + crisis line | personal advice recall "
-        "| personal referred or escalated | benign refused |"
-    )
-    lines += [head, "|---|---|---|---|---|---|---|"]
-
-    def cell(d: dict[str, Any]) -> str:
-        return f"{d['rate']:.1%} ({d['hit']}/{d['n']})" if d["n"] else "-"
-
-    blocks = [
-        ("training CV (tuning)", result["training_cv"]),
-        (f"training CV, {LEGACY_FILE} only (tuning)", result["legacy_cases"]),
-    ]
-    blocks += [(f"held out: {name}", v) for name, v in result.get("heldout", {}).items()]
-    for set_name, by_layer in blocks:
-        for layer, s in by_layer.items():
-            lines.append(
-                f"| {set_name} | {layer} | {cell(s['emergency_recall'])} | {cell(s['self_harm_with_crisis_line'])} | "
-                f"{cell(s['personal_advice_recall'])} | {cell(s['personal_advice_referred_or_escalated'])} | "
-                f"{cell(s['benign_refused'])} |"
-            )
-    for set_name, by_layer in blocks:
-        s = by_layer["combined"]
-        lines += [
-            "",
-            f"Per category, combined, {set_name}: "
-            + ", ".join(f"{k} {cell(v)}" for k, v in s["per_category"].items()),
-        ]
-    for entry in result.get("candidates", []):
-        lines += ["", f"Candidate: {entry['candidate']} (thresholds {entry['thresholds']})"]
-        for key, figures in entry.items():
-            if key in ("candidate", "thresholds"):
-                continue
-            lines.append(f"- {key}: " + ", ".join(f"{k} {cell(v)}" for k, v in figures.items()))
-    lat = result["latency"]
-    lines += [
-        "",
-        f"Latency p50: phrases {lat['phrases_ms_p50']} ms, classifier {lat['classifier_ms_p50_given_embedding']} "
-        f"ms given the embedding, encoder {lat['encoder_ms_p50']} ms ({result['model']}).",
-    ]
-    return "\n".join(lines)
-
-
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.triage_eval", description=__doc__)
     parser.add_argument("--candidates", action="store_true", help="also compare the candidate learned layers")
@@ -320,7 +270,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     result = evaluate(args.candidates, args.set)
     missed = result["training_cv"]["combined"]["missed"]
-    publish("triage", without_messages(result) | {"machine": describe()}, render(result))
+    publish("triage", without_messages(result) | {"machine": describe()}, render_triage(result))
     if args.misses:
         print("\nmisses, combined, training CV:")
         for line in missed:

@@ -26,8 +26,8 @@ from bench.metrics import (  # noqa: E402
     share,
     unique_in_order,
 )
-from bench.report import markdown_table  # noqa: E402
 from bench.seed import QuestionsError, load_questions  # noqa: E402
+from bench.tables import markdown_table  # noqa: E402
 from index.ingest.documents import Document  # noqa: E402
 
 
