@@ -23,6 +23,8 @@ from typing import Annotated
 from pydantic import BeforeValidator
 from pydantic.config import JsonDict
 
+from service.errors import InvalidQuestion, QuestionTooLong
+
 _SURROGATES = re.compile("[\ud800-\udfff]")
 _ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[@-Z\\-_])")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
@@ -56,3 +58,20 @@ VISIBLE_TEXT_SCHEMA: JsonDict = {
     "pattern": "[^\\s\u200b-\u200f\u2060-\u2064\ufeff]",
 }
 """What the OpenAPI schema says of such a field: at least one visible character."""
+
+
+def checked_text(
+    text: str,
+    name: str,
+    limit: int,
+    empty: type[InvalidQuestion] = InvalidQuestion,
+    too_long: type[QuestionTooLong] = QuestionTooLong,
+) -> str:
+    """A cleaned request text stripped, refused when nothing is left (`empty`, 422) or when it is over
+    `limit` characters (`too_long`, 413): the one check of /ask, staff search and review."""
+    stripped = text.strip()
+    if not stripped:
+        raise empty(f"{name} must not be empty")
+    if len(stripped) > limit:
+        raise too_long(f"{name} is over {limit} characters")
+    return stripped

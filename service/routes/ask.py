@@ -10,7 +10,7 @@ from fastapi.concurrency import run_in_threadpool
 
 from service.cache import question_key
 from service.dependencies import AskLimitDep, RuntimeDep
-from service.errors import InvalidQuestion, QuestionTooLong
+from service.patient_text import checked_text
 from service.schemas import AskRequest, AskResponse
 
 router = APIRouter(tags=["patients"])
@@ -32,11 +32,7 @@ log = logging.getLogger("clinic.service")
     },
 )
 async def ask(payload: AskRequest, request: Request, response: Response, runtime: RuntimeDep) -> AskResponse:
-    question = payload.question.strip()
-    if not question:
-        raise InvalidQuestion("question must not be empty")
-    if len(question) > runtime.settings.max_question_chars:
-        raise QuestionTooLong(f"question is over {runtime.settings.max_question_chars} characters")
+    question = checked_text(payload.question, "question", runtime.settings.max_question_chars)
     started = time.perf_counter()
     request_id: str = request.state.request_id
     key = question_key(question)

@@ -16,6 +16,7 @@ from index.errors import UnknownCitation
 from index.review.engine import Review, Reviewer
 from service.dependencies import STAFF_RESPONSES, ReadyDep, StaffDep
 from service.errors import AnswerTooLong, InvalidAnswer, UnknownCitationId
+from service.patient_text import checked_text
 from service.schemas import (
     MAX_REVIEW_CHARS,
     Passage,
@@ -65,11 +66,7 @@ def _check(reviewer: Reviewer, answer: str, citations: list[str] | None) -> Revi
 @router.post("/review", response_model=ReviewResponse, responses=_RESPONSES)
 async def review(payload: ReviewRequest, runtime: ReadyDep) -> ReviewResponse:
     """Verdict, reason and evidence for every sentence of `answer`."""
-    answer = payload.answer.strip()
-    if not answer:
-        raise InvalidAnswer("answer must not be empty")
-    if len(answer) > MAX_REVIEW_CHARS:
-        raise AnswerTooLong(f"answer is over {MAX_REVIEW_CHARS} characters")
+    answer = checked_text(payload.answer, "answer", MAX_REVIEW_CHARS, InvalidAnswer, AnswerTooLong)
     reviewer = runtime.reviewer
     citations = [c.strip() for c in payload.citations or [] if c.strip()] or None
     try:

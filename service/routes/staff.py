@@ -9,8 +9,8 @@ from fastapi.concurrency import run_in_threadpool
 
 from index import clock
 from service.dependencies import STAFF_RESPONSES, ReadyDep, StaffDep
-from service.errors import DocumentNotFound, InvalidQuestion, QuestionTooLong
-from service.patient_text import VISIBLE_TEXT_SCHEMA, PatientText
+from service.errors import DocumentNotFound
+from service.patient_text import VISIBLE_TEXT_SCHEMA, PatientText, checked_text
 from service.schemas import MAX_SEARCH_K, DocumentOut, SearchGroup, SearchResponse
 from service.search import search_documents, search_passages
 
@@ -31,11 +31,7 @@ async def search(
         ),
     ] = "passage",
 ) -> SearchResponse:
-    query = q.strip()
-    if not query:
-        raise InvalidQuestion("q must not be empty")
-    if len(query) > runtime.settings.max_question_chars:
-        raise QuestionTooLong(f"q is over {runtime.settings.max_question_chars} characters")
+    query = checked_text(q, "q", runtime.settings.max_question_chars)
     find = search_documents if group == "document" else search_passages
     return await run_in_threadpool(find, runtime.retriever, query, k)
 

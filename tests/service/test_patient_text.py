@@ -90,3 +90,17 @@ def test_schemathesis_can_use_the_pattern() -> None:
     """A pattern schemathesis cannot compile is dropped, and then it fuzzes without it."""
     patterns = pytest.importorskip("schemathesis.core.jsonschema.patterns")
     assert patterns.enforced_pattern(VISIBLE_TEXT_SCHEMA["pattern"]) is not None
+
+
+def test_checked_text_is_the_one_empty_and_length_check() -> None:
+    from service.errors import AnswerTooLong, InvalidAnswer, InvalidQuestion, QuestionTooLong
+    from service.patient_text import checked_text
+
+    assert checked_text("  what is dupilumab?\n", "question", 20) == "what is dupilumab?"
+    with pytest.raises(InvalidQuestion, match="question must not be empty"):
+        checked_text("   ", "question", 20)
+    with pytest.raises(QuestionTooLong, match="q is over 5 characters"):
+        checked_text("abcdef", "q", 5)
+    with pytest.raises(AnswerTooLong):
+        checked_text("abcdef", "answer", 5, InvalidAnswer, AnswerTooLong)
+    assert checked_text("abcde", "q", 5) == "abcde"  # the limit itself is allowed
