@@ -12,39 +12,24 @@ from pathlib import Path
 from typing import Any
 
 from bench.metrics import latency_summary
-from index.encoders.base import Embedder, Vectors
+from index.encoders.base import Embedder, Vectors, WrappedEmbedder
 from index.encoders.factory import load_embedder
 from service.config import Settings
 from service.runtime import load_runtime
 
 
-class EncoderCounter:
-    """An `Embedder` in front of another that counts its calls and the texts they carried (not the texts)."""
+class EncoderCounter(WrappedEmbedder):
+    """Counts the encoder's calls and the texts they carried (not the texts themselves)."""
 
     def __init__(self, inner: Embedder) -> None:
-        self.inner = inner
+        super().__init__(inner)
         self.calls = 0
         self.texts = 0
-
-    @property
-    def name(self) -> str:
-        return self.inner.name
-
-    @property
-    def dimension(self) -> int:
-        return self.inner.dimension
-
-    @property
-    def batch_invariant(self) -> bool:
-        return self.inner.batch_invariant
 
     def embed(self, texts: list[str], *, progress: bool = False) -> Vectors:
         self.calls += 1
         self.texts += len(texts)
         return self.inner.embed(texts, progress=progress)
-
-    def count_tokens(self, text: str) -> int:
-        return self.inner.count_tokens(text)
 
 
 def measure(index: Path, questions: list[str], backend: str | None = None) -> dict[str, Any]:

@@ -40,6 +40,31 @@ class Embedder(Protocol):
     def count_tokens(self, text: str) -> int: ...
 
 
+class WrappedEmbedder:
+    """An `Embedder` in front of another: forwards all of it; subclasses change `embed`."""
+
+    def __init__(self, inner: Embedder) -> None:
+        self.inner = inner
+
+    @property
+    def name(self) -> str:
+        return self.inner.name
+
+    @property
+    def dimension(self) -> int:
+        return self.inner.dimension
+
+    @property
+    def batch_invariant(self) -> bool:
+        return self.inner.batch_invariant
+
+    def embed(self, texts: list[str], *, progress: bool = False) -> Vectors:
+        return self.inner.embed(texts, progress=progress)
+
+    def count_tokens(self, text: str) -> int:
+        return self.inner.count_tokens(text)
+
+
 class EncoderSettings(Protocol):
     """The settings an encoder is made from (`index.config.IndexSettings` has them all)."""
 

@@ -1,10 +1,10 @@
 """An embedder that remembers the vectors of the last few texts it embedded.
 
-The service embeds each question up to three times: the triage classifier, the approved-answer matcher and
-the retriever each ask for it. Wrapped in `RecentVectors`, the encoder runs once a question and the other
-two get the same row back. Memory only (question text is health information: never written anywhere), bounded,
-and least recently used first out. Evaluations use it unbounded (`size=None`): they embed every query in one
-batch up front, then search each query several times.
+The review engine wraps its encoder in one (bounded, least recently used first out): a staff draft's
+sentence is searched several times while it is checked. Evaluations use it unbounded (`size=None`): they
+embed every query in one batch up front, then search each query several times. The service's answers do not
+need it: a patient's question is encoded once and its vector passed along (`service.answers`). Memory only,
+never written anywhere.
 """
 
 from __future__ import annotations
@@ -14,34 +14,19 @@ from collections import OrderedDict
 
 import numpy as np
 
-from index.encoders.base import Embedder, Vectors
+from index.encoders.base import Embedder, Vectors, WrappedEmbedder
 
 
-class RecentVectors:
+class RecentVectors(WrappedEmbedder):
     """An `Embedder` in front of another, keeping the vectors of the last `size` texts (None: all). Thread-safe."""
 
     def __init__(self, inner: Embedder, size: int | None = 256) -> None:
         if size is not None and size < 1:
             raise ValueError("size must be at least 1")
-        self.inner = inner
+        super().__init__(inner)
         self.size = size
         self._vectors: OrderedDict[str, Vectors] = OrderedDict()
         self._lock = threading.Lock()
-
-    @property
-    def name(self) -> str:
-        return self.inner.name
-
-    @property
-    def dimension(self) -> int:
-        return self.inner.dimension
-
-    @property
-    def batch_invariant(self) -> bool:
-        return self.inner.batch_invariant
-
-    def count_tokens(self, text: str) -> int:
-        return self.inner.count_tokens(text)
 
     def embed(self, texts: list[str], *, progress: bool = False) -> Vectors:
         rows: dict[str, Vectors] = {}
