@@ -2,16 +2,22 @@
 
 Fixture names are part of the test suite's contract (service tests reuse them):
 
-- `real_embedder` (session): the bundled all-MiniLM-L6-v2, loaded once;
+- `real_embedder` (session): the bundled all-MiniLM-L6-v2 on the torch backend (the reference), loaded once;
+- `onnx_embedder` (session): the same model on the service's default ONNX backend, loaded like `make run`
+  loads it: exported once into the repository's `var/models` (`ONNX_MODEL_CACHE`, shared with `make run`)
+  and checked against torch there, then reused;
 - `fake_embedder` (session): `HashingEmbedder`, 64 hashed token dimensions, no model needed;
 - `seed_corpus_dir`: absolute path of `corpus/library`;
-- `seed_index_dir` (session): the seed corpus indexed with the real model into a temporary directory;
+- `seed_index_dir` (session): the seed corpus indexed with the real model (torch) into a temporary directory;
 - `seed_library` (session): that index loaded with `index.library.load_library`;
 - `seed_retriever` (session): a `Retriever` over `seed_library` with the real model;
+- `seed_index_dir_onnx`, `seed_library_onnx`, `seed_retriever_onnx` (session): the same three with
+  `onnx_embedder` (the manifest records `...@onnx`): what the service and browser tests serve, since the
+  service refuses an index built by another backend. The index tests keep the torch reference;
 - `seed_index_dir_fake`, `seed_library_fake` (session): the seed corpus indexed with the fake embedder;
 - `index_copy`: a private copy of that index, for tests that change it.
 
-Tests that use the real model are also given the `model` marker automatically, so `-m "not model"` skips them.
+Tests that use the real model (either backend) are also given the `model` marker automatically, so `-m "not model"` skips them.
 """
 
 from __future__ import annotations
@@ -26,7 +32,9 @@ import numpy as np
 import pytest
 
 from index.build import build_index
+from index.config import DEFAULT_MODEL, IndexSettings
 from index.encoders.base import Embedder, Vectors
+from index.encoders.factory import load_embedder
 from index.encoders.torch_backend import SentenceTransformerEmbedder
 from index.ingest.chunking import ChunkSettings
 from index.search.analysis import SynonymMap
@@ -40,7 +48,21 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SEED_CORPUS = REPO_ROOT / "corpus" / "library"
 SEED_SYNONYMS = REPO_ROOT / "corpus" / "synonyms.yaml"  # what `make index` builds the seed library with
-MODEL_FIXTURES = frozenset({"real_embedder", "seed_index_dir", "seed_library", "seed_retriever"})
+# where `make run` keeps the exported ONNX graph (IndexSettings.model_cache_dir, relative to the repository;
+# var/ is git-ignored): the tests load it from there too, so the export is made once for both
+ONNX_MODEL_CACHE = REPO_ROOT / "var" / "models"
+MODEL_FIXTURES = frozenset(
+    {
+        "real_embedder",
+        "seed_index_dir",
+        "seed_library",
+        "seed_retriever",
+        "onnx_embedder",
+        "seed_index_dir_onnx",
+        "seed_library_onnx",
+        "seed_retriever_onnx",
+    }
+)
 _WORD = re.compile(r"\w+")
 
 
@@ -125,6 +147,15 @@ def real_embedder() -> SentenceTransformerEmbedder:
 
 
 @pytest.fixture(scope="session")
+def onnx_embedder() -> Embedder:
+    """The service's default backend, as `make run` loads it (the first load exports and checks the graph)."""
+    settings = IndexSettings(
+        embedding_model=DEFAULT_MODEL, embedding_backend="onnx", model_cache_dir=ONNX_MODEL_CACHE
+    )
+    return load_embedder(settings)
+
+
+@pytest.fixture(scope="session")
 def fake_embedder() -> HashingEmbedder:
     return HashingEmbedder(64)
 
@@ -152,6 +183,24 @@ def seed_library(seed_index_dir: Path) -> Library:
 @pytest.fixture(scope="session")
 def seed_retriever(seed_library: Library, real_embedder: SentenceTransformerEmbedder) -> Retriever:
     return Retriever(seed_library, real_embedder)
+
+
+@pytest.fixture(scope="session")
+def seed_index_dir_onnx(
+    tmp_path_factory: pytest.TempPathFactory, onnx_embedder: Embedder, seed_corpus_dir: Path
+) -> Path:
+    """The seed corpus indexed with the ONNX embedder, built exactly like `seed_index_dir`."""
+    return _index_seed_corpus(tmp_path_factory, onnx_embedder, seed_corpus_dir)
+
+
+@pytest.fixture(scope="session")
+def seed_library_onnx(seed_index_dir_onnx: Path) -> Library:
+    return load_library(seed_index_dir_onnx)
+
+
+@pytest.fixture(scope="session")
+def seed_retriever_onnx(seed_library_onnx: Library, onnx_embedder: Embedder) -> Retriever:
+    return Retriever(seed_library_onnx, onnx_embedder)
 
 
 @pytest.fixture(scope="session")

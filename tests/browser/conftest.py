@@ -3,8 +3,10 @@
 Fixtures:
 
 - `host_site` (session): a clinic's own website on another origin, serving whatever a test puts in it;
-- `server` (session): `python -m service` on a free port over the seed index (`seed_index_dir`), with a
-  random staff token and `CLINIC_ALLOWED_ORIGINS=[host_site.origin]`; ready when `/readyz` answers 200;
+- `server` (session): `python -m service` on a free port over the seed index built with the ONNX embedder
+  (`seed_index_dir_onnx`), served on the default ONNX backend as `make run` serves it (the graph from
+  `var/models`, exported there by `onnx_embedder`), with a random staff token and
+  `CLINIC_ALLOWED_ORIGINS=[host_site.origin]`; ready when `/readyz` answers 200;
 - `browser` (session): Chromium from /usr/bin/chromium (skips the suite when it is not installed);
 - `context` / `page`: a fresh browser context per test; the page fails the test on an uncaught script
   error or a Content-Security-Policy violation, and records every URL it requests in `requested_urls`;
@@ -38,6 +40,8 @@ from playwright.sync_api import (
     expect,
     sync_playwright,
 )
+
+from tests.conftest import ONNX_MODEL_CACHE
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO_ROOT / "test-artifacts"
@@ -129,8 +133,8 @@ def start_server(
             CLINIC_STAFF_TOKEN=token,
             CLINIC_CLINIC_NAME=CLINIC_NAME,
             CLINIC_ALLOWED_ORIGINS=json.dumps([host_site.origin]),
-            # the seed index fixture is built with the torch reference embedder: serve with the same backend
-            CLINIC_EMBEDDING_BACKEND="torch",
+            # the default backend (onnx), which built the seed index fixture, with the graph it exported
+            CLINIC_MODEL_CACHE_DIR=str(ONNX_MODEL_CACHE),
             HF_HUB_OFFLINE="1",
             TRANSFORMERS_OFFLINE="1",
             TOKENIZERS_PARALLELISM="false",
@@ -176,8 +180,8 @@ def start_server(
 
 
 @pytest.fixture(scope="session")
-def server(start_server: Callable[[Path, str], Server], seed_index_dir: Path) -> Server:
-    return start_server(seed_index_dir, "/readyz")
+def server(start_server: Callable[[Path, str], Server], seed_index_dir_onnx: Path) -> Server:
+    return start_server(seed_index_dir_onnx, "/readyz")
 
 
 @pytest.fixture(scope="session")

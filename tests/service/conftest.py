@@ -1,4 +1,4 @@
-"""Service fixtures: the real app over the real seed index, through FastAPI's TestClient."""
+"""Service fixtures: the real app over the seed index on the default ONNX backend, through TestClient."""
 
 from __future__ import annotations
 
@@ -34,13 +34,13 @@ def make_settings(index_dir: Path, **overrides: Any) -> Settings:
 
 
 @pytest.fixture(scope="session")
-def service_settings(seed_index_dir: Path) -> Settings:
-    return make_settings(seed_index_dir)
+def service_settings(seed_index_dir_onnx: Path) -> Settings:
+    return make_settings(seed_index_dir_onnx)
 
 
 @pytest.fixture(scope="session")
-def client(service_settings: Settings, real_embedder: Embedder) -> Iterator[TestClient]:
-    with TestClient(create_app(service_settings, embedder=real_embedder)) as test_client:
+def client(service_settings: Settings, onnx_embedder: Embedder) -> Iterator[TestClient]:
+    with TestClient(create_app(service_settings, embedder=onnx_embedder)) as test_client:
         yield test_client
 
 

@@ -73,15 +73,16 @@ def signed_off_copy(directory: Path) -> Path:
 @pytest.fixture(scope="module")
 def approved_index(
     tmp_path_factory: pytest.TempPathFactory,
-    seed_index_dir: Path,
-    real_embedder: Embedder,
+    seed_index_dir_onnx: Path,
+    onnx_embedder: Embedder,
     seed_corpus_dir: Path,
 ) -> Path:
     tmp = tmp_path_factory.mktemp("approved-index")
     out = tmp / "index"
-    shutil.copytree(seed_index_dir, out)  # reuses its embeddings: the build only reviews the approved answers
+    # reuses its embeddings: the build only reviews the approved answers
+    shutil.copytree(seed_index_dir_onnx, out)
     signed = signed_off_copy(tmp / "approved")
-    report = build_index([seed_corpus_dir], out, real_embedder, ChunkSettings(), approved_dir=signed)
+    report = build_index([seed_corpus_dir], out, onnx_embedder, ChunkSettings(), approved_dir=signed)
     assert report.embedded == 0
     assert report.awaiting_approval == []
     return out
@@ -91,13 +92,13 @@ def approved_index(
 def pending_index(
     tmp_path_factory: pytest.TempPathFactory,
     approved_index: Path,
-    real_embedder: Embedder,
+    onnx_embedder: Embedder,
     seed_corpus_dir: Path,
 ) -> tuple[Path, list[str]]:
     """The approved answers exactly as shipped: reviewed and published, all awaiting approval."""
     out = tmp_path_factory.mktemp("pending-index") / "index"
     shutil.copytree(approved_index, out)
-    report = build_index([seed_corpus_dir], out, real_embedder, ChunkSettings(), approved_dir=APPROVED_DIR)
+    report = build_index([seed_corpus_dir], out, onnx_embedder, ChunkSettings(), approved_dir=APPROVED_DIR)
     return out, report.awaiting_approval
 
 
@@ -107,11 +108,11 @@ def approved_library(approved_index: Path) -> Library:
 
 
 @pytest.fixture(scope="module")
-def approved_client(approved_index: Path, real_embedder: Embedder) -> Iterator[TestClient]:
+def approved_client(approved_index: Path, onnx_embedder: Embedder) -> Iterator[TestClient]:
     settings = Settings(
         index_dir=approved_index, clinic_name="Riverside Dermatology Demo", answer_cache_entries=0
     )
-    with TestClient(create_app(settings, embedder=real_embedder)) as client:
+    with TestClient(create_app(settings, embedder=onnx_embedder)) as client:
         yield client
 
 
@@ -184,15 +185,15 @@ def test_a_personal_question_gets_no_approved_answer(approved_client: TestClient
 
 
 def test_threshold_calibration(
-    approved_library: Library, real_embedder: Embedder, capsys: pytest.CaptureFixture[str]
+    approved_library: Library, onnx_embedder: Embedder, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """Close rewordings score well above the threshold; different questions score below it or fail the rules."""
     threshold = Settings().approved_match_threshold
     variants = [q for e in approved_library.approved for q in e.questions]
-    vectors = real_embedder.embed(variants)
+    vectors = onnx_embedder.embed(variants)
 
     def best(question: str) -> float:
-        return float(np.max(vectors @ real_embedder.embed([question])[0]))
+        return float(np.max(vectors @ onnx_embedder.embed([question])[0]))
 
     close = [best(q) for q in CLOSE]
     different = [best(q) for q in DIFFERENT]
@@ -213,29 +214,29 @@ def composer_over(library: Library, embedder: Embedder) -> AnswerComposer:
 
 
 def test_an_expired_source_stops_the_approved_answer(
-    approved_library: Library, real_embedder: Embedder
+    approved_library: Library, onnx_embedder: Embedder
 ) -> None:
-    composer = composer_over(approved_library, real_embedder)
+    composer = composer_over(approved_library, onnx_embedder)
     question = "can dupilumab make my hair grow back"
     assert composer.answer(question).approved
     documents = dict(approved_library.documents)
     mgh = "dupilumab-case-report-mgh"
     documents[mgh] = dataclasses.replace(documents[mgh], review_due=dt.date.today() - dt.timedelta(days=1))
-    composer = composer_over(dataclasses.replace(approved_library, documents=documents), real_embedder)
+    composer = composer_over(dataclasses.replace(approved_library, documents=documents), onnx_embedder)
     answer = composer.answer(question)
     assert not answer.approved
     assert mgh not in answer.doc_ids
 
 
 def test_answers_awaiting_approval_are_never_served(
-    pending_index: tuple[Path, list[str]], real_embedder: Embedder
+    pending_index: tuple[Path, list[str]], onnx_embedder: Embedder
 ) -> None:
     index_dir, awaiting = pending_index
     library = load_library(index_dir)
     assert sorted(awaiting) == sorted(e.entry_id for e in library.approved)
     assert len(awaiting) == len(list(APPROVED_DIR.glob("*.yaml")))
     settings = Settings(index_dir=index_dir, clinic_name="Demo Clinic", answer_cache_entries=0)
-    with TestClient(create_app(settings, embedder=real_embedder)) as client:
+    with TestClient(create_app(settings, embedder=onnx_embedder)) as client:
         for question in CLOSE:
             body = ask(client, question)
             assert body["approved"] is False, question
@@ -243,14 +244,14 @@ def test_answers_awaiting_approval_are_never_served(
 
 
 def test_an_approval_dated_in_the_future_is_not_yet_served(
-    approved_library: Library, real_embedder: Embedder
+    approved_library: Library, onnx_embedder: Embedder
 ) -> None:
-    composer = composer_over(approved_library, real_embedder)
+    composer = composer_over(approved_library, onnx_embedder)
     question = "can dupilumab make my hair grow back"
     assert composer.answer(question).approved
     tomorrow = dt.date.today() + dt.timedelta(days=1)
     entries = [dataclasses.replace(e, approved_on=tomorrow) for e in approved_library.approved]
-    composer = composer_over(dataclasses.replace(approved_library, approved=entries), real_embedder)
+    composer = composer_over(dataclasses.replace(approved_library, approved=entries), onnx_embedder)
     assert not composer.answer(question).approved
 
 
@@ -264,10 +265,10 @@ def test_an_approval_dated_in_the_future_is_not_yet_served(
     ],
 )
 def test_each_question_is_encoded_once(
-    approved_library: Library, real_embedder: Embedder, question: str
+    approved_library: Library, onnx_embedder: Embedder, question: str
 ) -> None:
     """Triage, the approved-answer matcher and retrieval share one vector, through the service's batcher."""
-    counting = CountingEmbedder(real_embedder)
+    counting = CountingEmbedder(onnx_embedder)
     settings = Settings(clinic_name="Demo Clinic", query_batch_max=8)
     runtime = serve(
         settings, load_triage(counting), Templates(settings.prompts_dir), counting, approved_library

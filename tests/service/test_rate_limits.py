@@ -47,16 +47,16 @@ def test_bad_limit_settings_are_refused_at_start_up() -> None:
 
 
 @pytest.fixture
-def limited(seed_index_dir: Path, real_embedder: Embedder) -> Iterator[TestClient]:
+def limited(seed_index_dir_onnx: Path, onnx_embedder: Embedder) -> Iterator[TestClient]:
     settings = make_settings(
-        seed_index_dir,
+        seed_index_dir_onnx,
         rate_limit_ask="3/minute",
         rate_limit_staff="4/minute",
         rate_limit_failed_token="2/minute",
         trusted_proxies=["127.0.0.1"],
         answer_cache_entries=0,
     )
-    with TestClient(create_app(settings, embedder=real_embedder), client=("127.0.0.1", 5000)) as client:
+    with TestClient(create_app(settings, embedder=onnx_embedder), client=("127.0.0.1", 5000)) as client:
         yield client
 
 

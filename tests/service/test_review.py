@@ -120,7 +120,7 @@ def test_evidence_is_the_document_text_at_its_offsets(
 
 
 def test_citations_restrict_the_search_and_chunk_ids_map_to_their_document(
-    client: TestClient, staff_headers: dict[str, str], seed_library: Library
+    client: TestClient, staff_headers: dict[str, str], seed_library_onnx: Library
 ) -> None:
     claim = "Twelve patients with alopecia areata were given ruxolitinib."
     assert review(client, staff_headers, claim)["sentences"][0]["verdict"] == "supported"
@@ -129,7 +129,7 @@ def test_citations_restrict_the_search_and_chunk_ids_map_to_their_document(
         "unsupported",
         "no passage in the cited documents says this",
     )
-    chunk = next(c for c in seed_library.chunks if "Nine of the 12 patients" in c.text)
+    chunk = next(c for c in seed_library_onnx.chunks if "Nine of the 12 patients" in c.text)
     by_chunk = review(
         client, staff_headers, "Nine of the 12 patients had a remarkable response.", [chunk.chunk_id]
     )
@@ -175,9 +175,9 @@ def test_unknown_citation_is_named(client: TestClient, staff_headers: dict[str, 
 
 
 def test_not_ready_without_a_library(
-    tmp_path: Path, settings_factory: Any, real_embedder: Embedder, staff_headers: dict[str, str]
+    tmp_path: Path, settings_factory: Any, onnx_embedder: Embedder, staff_headers: dict[str, str]
 ) -> None:
-    with TestClient(create_app(settings_factory(tmp_path / "missing"), embedder=real_embedder)) as client:
+    with TestClient(create_app(settings_factory(tmp_path / "missing"), embedder=onnx_embedder)) as client:
         response = client.post(URL, json={"answer": "Dupilumab blocks IL-13."}, headers=staff_headers)
     assert response.status_code == 503
     assert response.json()["error"]["code"] == "not_ready"

@@ -40,19 +40,18 @@ OUTSIDE = [
 
 
 @pytest.fixture(scope="module")
-def composer(seed_retriever: Retriever) -> AnswerComposer:
+def composer(seed_retriever_onnx: Retriever) -> AnswerComposer:
     settings = Settings(clinic_name="Demo Clinic")
-    return compose(
-        settings, load_triage(seed_retriever.embedder), Templates(settings.prompts_dir), seed_retriever
-    )
+    retriever = seed_retriever_onnx
+    return compose(settings, load_triage(retriever.embedder), Templates(settings.prompts_dir), retriever)
 
 
 def test_threshold_separates_library_questions_from_the_rest(
-    composer: AnswerComposer, seed_retriever: Retriever, capsys: pytest.CaptureFixture[str]
+    composer: AnswerComposer, seed_retriever_onnx: Retriever, capsys: pytest.CaptureFixture[str]
 ) -> None:
     threshold = composer.settings.relevance_threshold
-    inside = [seed_retriever.search(q, 3)[0].score for q in IN_LIBRARY]
-    outside = [max(h.score for h in seed_retriever.search(q, 3)) for q in OUTSIDE]
+    inside = [seed_retriever_onnx.search(q, 3)[0].score for q in IN_LIBRARY]
+    outside = [max(h.score for h in seed_retriever_onnx.search(q, 3)) for q in OUTSIDE]
     with capsys.disabled():
         print(
             f"\nrelevance: library questions {min(inside):.3f}..{max(inside):.3f}, "
@@ -73,12 +72,12 @@ def test_passages_are_few_distinct_and_above_threshold(composer: AnswerComposer)
             assert doc_a != doc_b or end_a <= start_b or end_b <= start_a, "overlapping passages quoted twice"
 
 
-def test_expired_documents_are_never_cited(composer: AnswerComposer, seed_library: Library) -> None:
+def test_expired_documents_are_never_cited(composer: AnswerComposer, seed_library_onnx: Library) -> None:
     expired_id = "ruxolitinib-pilot-belgravia"
     past = dt.date.today() - dt.timedelta(days=1)
-    documents = dict(seed_library.documents)
+    documents = dict(seed_library_onnx.documents)
     documents[expired_id] = dataclasses.replace(documents[expired_id], review_due=past)
-    library = dataclasses.replace(seed_library, documents=documents)
+    library = dataclasses.replace(seed_library_onnx, documents=documents)
     retriever = Retriever(library, composer.retriever.embedder)  # type: ignore[union-attr]
     expired = compose(composer.settings, composer.triage, composer.templates, retriever)
     before = composer.answer("ruxolitinib twice a day for three-to-six months")

@@ -220,15 +220,16 @@ def test_a_bug_becomes_a_json_500_with_the_request_id_and_no_question_in_the_log
 
 
 def test_search_accepts_k_up_to_100(
-    client: TestClient, staff_headers: dict[str, str], seed_library: Library
+    client: TestClient, staff_headers: dict[str, str], seed_library_onnx: Library
 ) -> None:
     body = client.get("/api/v1/search", params={"q": "hair", "k": 100}, headers=staff_headers).json()
     assert body["group"] == "passage"
     assert body["documents"] == []
     # the seed library has fewer than 100 passages (and more than the old limit of 50 would matter for):
     # k = 100 lists every one of them once
-    assert len(seed_library.chunks) < 100
-    assert sorted(r["chunk_id"] for r in body["results"]) == sorted(c.chunk_id for c in seed_library.chunks)
+    library = seed_library_onnx
+    assert len(library.chunks) < 100
+    assert sorted(r["chunk_id"] for r in body["results"]) == sorted(c.chunk_id for c in library.chunks)
     assert [r["rank"] for r in body["results"]] == list(range(1, len(body["results"]) + 1))
     too_many = client.get("/api/v1/search", params={"q": "hair", "k": 101}, headers=staff_headers)
     assert too_many.status_code == 422

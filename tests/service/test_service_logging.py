@@ -15,6 +15,7 @@ import httpx
 import pytest
 
 from service.log_format import JsonLines, configure_logging
+from tests.conftest import ONNX_MODEL_CACHE
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -59,14 +60,15 @@ def _free_port() -> int:
         return port
 
 
-def test_every_worker_logs_json_lines_with_the_request_id(seed_index_dir: Path, tmp_path: Path) -> None:
+def test_every_worker_logs_json_lines_with_the_request_id(seed_index_dir_onnx: Path, tmp_path: Path) -> None:
     """`python -m service --workers 2`, as `make run` starts it: each response's X-Request-ID is in a JSON
     log line, whichever worker answered."""
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("CLINIC_")}
     env.update(
         CLINIC_STAFF_TOKEN="worker-test-token-0123456789",
-        CLINIC_EMBEDDING_BACKEND="torch",  # the seed index fixture was built with the torch reference
+        # the default backend (onnx), as the seed index fixture was built, with the graph it exported
+        CLINIC_MODEL_CACHE_DIR=str(ONNX_MODEL_CACHE),
         HF_HUB_OFFLINE="1",
         TOKENIZERS_PARALLELISM="false",
     )
@@ -82,7 +84,7 @@ def test_every_worker_logs_json_lines_with_the_request_id(seed_index_dir: Path, 
                 "--port",
                 str(port),
                 "--index",
-                str(seed_index_dir),
+                str(seed_index_dir_onnx),
             ],
             cwd=REPO,
             env=env,

@@ -28,9 +28,9 @@ DROPPED = "jak-inhibitors-trials-news"
 
 
 @pytest.fixture
-def index_dir(seed_index_dir: Path, tmp_path: Path) -> Path:
+def index_dir(seed_index_dir_onnx: Path, tmp_path: Path) -> Path:
     copy = tmp_path / "index"
-    shutil.copytree(seed_index_dir, copy)
+    shutil.copytree(seed_index_dir_onnx, copy)
     return copy
 
 
@@ -60,8 +60,8 @@ def client_for(index_dir: Path, embedder: Embedder, **overrides: Any) -> TestCli
 
 
 @pytest.fixture
-def manual(index_dir: Path, real_embedder: Embedder) -> Iterator[TestClient]:
-    with client_for(index_dir, real_embedder, reload_interval=0) as client:
+def manual(index_dir: Path, onnx_embedder: Embedder) -> Iterator[TestClient]:
+    with client_for(index_dir, onnx_embedder, reload_interval=0) as client:
         yield client
 
 
@@ -80,10 +80,10 @@ def test_an_unchanged_index_is_not_reloaded(manual: TestClient) -> None:
 
 
 def test_a_new_build_is_served_after_reload(
-    manual: TestClient, index_dir: Path, smaller_corpus: Path, real_embedder: Embedder
+    manual: TestClient, index_dir: Path, smaller_corpus: Path, onnx_embedder: Embedder
 ) -> None:
     before = serving(manual)["index"]
-    rebuild(smaller_corpus, index_dir, real_embedder)
+    rebuild(smaller_corpus, index_dir, onnx_embedder)
     assert serving(manual)["index"] == before  # nothing changes until the reload
     body = manual.post(RELOAD, headers=STAFF).json()
     assert body["outcome"] == "reloaded"
@@ -121,9 +121,9 @@ def test_a_bad_new_index_is_refused_and_the_old_one_keeps_serving(
 
 
 def test_a_new_build_is_picked_up_by_polling_while_patients_ask(
-    index_dir: Path, smaller_corpus: Path, real_embedder: Embedder
+    index_dir: Path, smaller_corpus: Path, onnx_embedder: Embedder
 ) -> None:
-    with client_for(index_dir, real_embedder, reload_interval=0.2) as client:
+    with client_for(index_dir, onnx_embedder, reload_interval=0.2) as client:
         before = serving(client)["index"]
         statuses: list[int] = []
         stop = threading.Event()
@@ -137,7 +137,7 @@ def test_a_new_build_is_picked_up_by_polling_while_patients_ask(
         for thread in threads:
             thread.start()
         try:
-            rebuild(smaller_corpus, index_dir, real_embedder)
+            rebuild(smaller_corpus, index_dir, onnx_embedder)
             deadline = time.monotonic() + 30
             while serving(client)["index"]["corpus_hash"] == before["corpus_hash"]:
                 assert time.monotonic() < deadline, "the new build was never picked up"

@@ -21,9 +21,9 @@ SettingsFactory = Callable[..., Settings]
 
 
 def test_missing_index_keeps_service_up(
-    tmp_path: Path, real_embedder: Embedder, settings_factory: SettingsFactory
+    tmp_path: Path, onnx_embedder: Embedder, settings_factory: SettingsFactory
 ) -> None:
-    app = create_app(settings_factory(tmp_path / "nowhere"), embedder=real_embedder)
+    app = create_app(settings_factory(tmp_path / "nowhere"), embedder=onnx_embedder)
     with TestClient(app) as client:
         assert client.get("/healthz").status_code == 200
         ready = client.get("/readyz")
@@ -52,16 +52,16 @@ def test_missing_index_keeps_service_up(
 @pytest.mark.parametrize("victim", ["dense.faiss", "chunks.jsonl", "manifest.json"])
 def test_corrupt_index_reports_the_file(
     tmp_path: Path,
-    seed_index_dir: Path,
-    real_embedder: Embedder,
+    seed_index_dir_onnx: Path,
+    onnx_embedder: Embedder,
     settings_factory: SettingsFactory,
     victim: str,
 ) -> None:
     broken = tmp_path / "index"
-    shutil.copytree(seed_index_dir, broken)
+    shutil.copytree(seed_index_dir_onnx, broken)
     path = broken / victim
     path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
-    with TestClient(create_app(settings_factory(broken), embedder=real_embedder)) as client:
+    with TestClient(create_app(settings_factory(broken), embedder=onnx_embedder)) as client:
         ready = client.get("/readyz")
         assert ready.status_code == 503
         assert victim in ready.json()["reason"]

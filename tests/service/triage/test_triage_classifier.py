@@ -116,10 +116,10 @@ def test_another_embedding_model_is_refused(fake_embedder: Embedder) -> None:
 def test_the_service_refuses_to_start_without_its_classifier(
     tmp_path: Path,
     settings_factory,
-    real_embedder: Embedder,  # type: ignore[no-untyped-def]
+    onnx_embedder: Embedder,  # type: ignore[no-untyped-def]
 ) -> None:
     app = create_app(
-        settings_factory(tmp_path / "no-index", triage_model_dir=tmp_path), embedder=real_embedder
+        settings_factory(tmp_path / "no-index", triage_model_dir=tmp_path), embedder=onnx_embedder
     )
     with pytest.raises(TriageModelError, match="missing"), TestClient(app):
         pass
@@ -162,12 +162,12 @@ def test_training_is_deterministic_and_inference_matches_scikit_learn(
     np.testing.assert_allclose(ours.sum(axis=1), 1.0, atol=1e-6)
 
 
-def test_probabilities_equal_the_feature_rows_times_the_weights(real_embedder: Embedder) -> None:
+def test_probabilities_equal_the_feature_rows_times_the_weights(onnx_embedder: Embedder) -> None:
     """The block-by-block product of `probabilities` against the brute-force one over `Featurizer.rows`."""
     clf = load_classifier()
-    clf.bind(real_embedder)
+    clf.bind(onnx_embedder)
     texts = ["i wnat to die", "what is alopecia areata?", "can i take ibuprofen with dupixent", ""]
-    vectors = real_embedder.embed(texts)
-    rows = Featurizer(clf.spec, real_embedder).rows(texts, vectors)
+    vectors = onnx_embedder.embed(texts)
+    rows = Featurizer(clf.spec, onnx_embedder).rows(texts, vectors)
     oracle = np.asarray(rows @ clf._weights) + clf._intercept
     np.testing.assert_allclose(clf._logits(texts, vectors), oracle, rtol=1e-9, atol=1e-9)

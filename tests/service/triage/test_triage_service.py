@@ -65,6 +65,7 @@ def test_a_plain_personal_question_does_not(client: TestClient) -> None:
     assert US_CRISIS_LINE not in str(body["text"])
 
 
+@pytest.mark.model  # the explain command loads the configured model itself (no fixture marks it)
 def test_explain_shows_both_layers_and_logs_nothing(
     capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -87,9 +88,9 @@ def test_check_verifies_the_shipped_files(capsys: pytest.CaptureFixture[str]) ->
 
 
 def test_each_question_is_encoded_once_for_triage_approved_answers_and_retrieval(
-    service_settings: Settings, real_embedder: Embedder
+    service_settings: Settings, onnx_embedder: Embedder
 ) -> None:
-    counting = CountingEmbedder(real_embedder)
+    counting = CountingEmbedder(onnx_embedder)
     question = "does dupilumab help alopecia areata in adults?"
     with TestClient(create_app(service_settings, embedder=counting)) as fresh:
         counting.seen.clear()
