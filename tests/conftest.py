@@ -33,7 +33,7 @@ import pytest
 
 from index.build import build_index
 from index.config import DEFAULT_MODEL, IndexSettings
-from index.encoders.base import Embedder, Vectors
+from index.encoders.base import Embedder, Vectors, WrappedEmbedder
 from index.encoders.factory import load_embedder
 from index.encoders.torch_backend import SentenceTransformerEmbedder
 from index.ingest.chunking import ChunkSettings
@@ -107,11 +107,11 @@ class HashingEmbedder:
         return len(text.split())
 
 
-class CountingEmbedder:
-    """Wraps an embedder and records every text it is asked to embed."""
+class CountingEmbedder(WrappedEmbedder):
+    """Wraps an embedder and records every text it is asked to embed (optionally under another name)."""
 
     def __init__(self, inner: Embedder, name: str | None = None) -> None:
-        self.inner = inner
+        super().__init__(inner)
         self._name = name or inner.name
         self.seen: list[str] = []
 
@@ -123,16 +123,9 @@ class CountingEmbedder:
     def batch_invariant(self) -> bool:
         return True
 
-    @property
-    def dimension(self) -> int:
-        return self.inner.dimension
-
     def embed(self, texts: list[str], *, progress: bool = False) -> Vectors:
         self.seen.extend(texts)
         return self.inner.embed(texts, progress=progress)
-
-    def count_tokens(self, text: str) -> int:
-        return self.inner.count_tokens(text)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
