@@ -44,7 +44,7 @@ from bench.machine import REPO, describe
 from bench.metrics import latency_summary
 from bench.renderers import render_fault
 from bench.report import publish
-from bench.server import Server, start_server
+from bench.server import NO_FLOOD_LIMITS, Server, start_server
 from index.config import IndexSettings
 from index.encoders.factory import load_embedder
 from service.config import Settings
@@ -182,7 +182,7 @@ def run_schemathesis(index: Path, max_examples: int) -> dict[str, Any]:
         index,
         WORKDIR,
         workers=1,
-        settings={"CLINIC_RATE_LIMIT_ASK": "1000000/minute", "CLINIC_RATE_LIMIT_STAFF": "1000000/minute"},
+        settings=NO_FLOOD_LIMITS,
     )
     try:
         started = time.perf_counter()

@@ -34,7 +34,7 @@ from bench.metrics import latency_summary
 from bench.renderers import render_load
 from bench.report import publish
 from bench.searching import index_backend
-from bench.server import Server, start_server
+from bench.server import NO_FLOOD_LIMITS, Server, start_server
 from service.config import Settings
 
 DEFAULT_INDEX = REPO / "var" / "bench" / "medquad-index"
@@ -228,7 +228,7 @@ def main(argv: list[str] | None = None) -> None:
     with tempfile.TemporaryDirectory(prefix="bench-load-") as tmp:
         print(f"starting the service on {args.index} ...", flush=True)
         try:
-            server = start_server(args.index, Path(tmp), args.workers)
+            server = start_server(args.index, Path(tmp), args.workers, NO_FLOOD_LIMITS)
         except RuntimeError as exc:
             print(f"error: {exc}", file=sys.stderr)
             raise SystemExit(1) from None
