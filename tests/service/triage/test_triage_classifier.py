@@ -135,6 +135,7 @@ def _small_training_set(tmp_path: Path) -> Path:
     return data
 
 
+@pytest.mark.slow
 def test_training_is_deterministic_and_inference_matches_scikit_learn(
     tmp_path: Path, fake_embedder: Embedder
 ) -> None:
