@@ -13,9 +13,8 @@ from typing import Any
 
 from bench.metrics import latency_summary
 from index.encoders.base import Embedder, Vectors, WrappedEmbedder
-from index.encoders.factory import load_embedder
 from service.config import Settings
-from service.runtime import load_runtime
+from service.runtime import load_query_embedder, load_runtime
 
 
 class EncoderCounter(WrappedEmbedder):
@@ -38,9 +37,7 @@ def measure(index: Path, questions: list[str], backend: str | None = None) -> di
     if backend:
         overrides["embedding_backend"] = backend
     settings = Settings(**overrides)
-    counter = EncoderCounter(
-        load_embedder(settings.model_copy(update={"torch_threads": settings.query_threads}))
-    )
+    counter = EncoderCounter(load_query_embedder(settings))
     runtime = load_runtime(settings, counter)
     if not runtime.ready:
         raise RuntimeError(f"the runtime did not load {index}: {runtime.problem}")

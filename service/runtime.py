@@ -141,6 +141,11 @@ def load_library_for(settings: Settings, embedder: Embedder) -> Library:
     )
 
 
+def load_query_embedder(settings: Settings) -> Embedder:
+    """The configured encoder with the service's query threads (raises ClinicIndexError when it cannot load)."""
+    return load_embedder(settings.model_copy(update={"torch_threads": settings.query_threads}))
+
+
 def load_runtime(settings: Settings, embedder: Embedder | None = None) -> Runtime:
     """Load everything. Templates, triage phrases and the triage classifier must be valid and match the
     embedding model (they raise: the service refuses to start); the model and the index may fail."""
@@ -150,9 +155,7 @@ def load_runtime(settings: Settings, embedder: Embedder | None = None) -> Runtim
     problem: str | None = None
     try:
         set_search_threads(settings.query_threads)
-        embedder = embedder or load_embedder(
-            settings.model_copy(update={"torch_threads": settings.query_threads})
-        )
+        embedder = embedder or load_query_embedder(settings)
     except ClinicIndexError as exc:
         problem = str(exc)
         log.error("embedding model not loaded: %s", exc)

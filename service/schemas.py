@@ -18,7 +18,7 @@ class AskRequest(BaseModel):
     )
 
 
-class DocumentRef(BaseModel):
+class RelatedDocument(BaseModel):
     """A document as a patient sees it named: a related leaflet of a personal-advice reply."""
 
     doc_id: str
@@ -27,7 +27,7 @@ class DocumentRef(BaseModel):
     url: str | None
 
 
-class CitedDocument(DocumentRef):
+class CitedDocument(RelatedDocument):
     """A document with the dates a citation shows (unknown dates are null, never invented)."""
 
     published: str | None
@@ -49,9 +49,6 @@ class Citation(CitedDocument, Passage):
 
     n: int
     score: float
-
-
-RelatedDocument = DocumentRef
 
 
 class AskResponse(BaseModel):

@@ -9,7 +9,7 @@ question is encoded at once, so one patient at a time pays only a thread hand-of
 When a batch fails, each of its questions is tried alone: only the one that fails gets the error.
 
 A question is encoded once: `submit(text, 0)` encodes it alone (the service does this first, for the triage
-classifier and the approved-answer matcher), and `submit_vector(vector, k)` later searches with that vector,
+classifier and the approved-answer matcher), and `submit(text, k, vector=...)` later searches with that vector,
 batched with whatever else is waiting, without encoding it again.
 """
 
@@ -66,21 +66,14 @@ class QueryBatcher:
         self._worker = threading.Thread(target=self._run, name="query-batcher", daemon=True)
         self._worker.start()
 
-    def submit(self, text: str, k: int) -> Future[DenseResult]:
+    def submit(self, text: str, k: int, *, vector: Vectors | None = None) -> Future[DenseResult]:
         """Queue a question; the future gives its embedding and top-`k` dense rows (k=0: embedding only).
+        With the question's known `vector` (shape (1, dimension)) nothing is encoded.
 
         The caller may do other work (lexical scoring) while the worker encodes."""
         if self._closed:
             raise RuntimeError("the query batcher is closed")
-        request = _Request(text, max(0, k))
-        self._queue.put(request)
-        return request.future
-
-    def submit_vector(self, vector: Vectors, k: int) -> Future[DenseResult]:
-        """Queue a search with a question's known embedding (shape (1, dimension)): nothing is encoded."""
-        if self._closed:
-            raise RuntimeError("the query batcher is closed")
-        request = _Request("", max(0, k), vector)
+        request = _Request(text, max(0, k), vector)
         self._queue.put(request)
         return request.future
 

@@ -105,11 +105,7 @@ class Retriever:
         wanted = n if allowed is None else 0
         if self.batcher is not None and (vector is None or wanted > 0):
             # the batcher's thread encodes (unless the vector is known) and searches while this one scores BM25
-            pending = (
-                self.batcher.submit(query, wanted)
-                if vector is None
-                else self.batcher.submit_vector(vector, wanted)
-            )
+            pending = self.batcher.submit(query, wanted, vector=vector)
             lexical_all = self.library.lexical.scores(query, self.spelling.corrections(query))
             result = pending.result()
             vector, dense_scores, dense_rows = result.vector, result.scores, result.rows
