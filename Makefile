@@ -20,7 +20,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: install lock run test check-fast lint typecheck index bench bench-deps bench-index eval fault triage-model browser-deps clean
+.PHONY: install lock run test check-fast lint typecheck index bench bench-deps bench-index bench-publish eval fault triage-model browser-deps clean
 
 $(STAMP): pyproject.toml $(CONSTRAINTS)
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -41,7 +41,8 @@ lock:
 	PYTHON=$(LOCK_PYTHON) TORCH_PIP_ARGS="$(TORCH_PIP_ARGS)" bash scripts/lock.sh
 
 index: $(STAMP)
-	$(PY) -m index build --if-stale --out $(INDEX_DIR)
+	@# corpus/ imports into the library store (CLINIC_LIBRARY_URL); the index is built from the store
+	CLINIC_INDEX_DIR=$(INDEX_DIR) $(PY) -m index publish --if-stale
 
 run: index
 	@$(PY) -m service --host $(HOST) --port $(PORT) --index $(INDEX_DIR) --workers $(WORKERS)
@@ -65,6 +66,10 @@ lint: $(STAMP)
 
 bench-index: $(STAMP)
 	$(PY) -m bench.index_build --fresh
+
+# Publishing one uploaded leaflet on the seed library, end to end on the real service (issue #15)
+bench-publish: $(STAMP)
+	$(PY) -m bench.publish_time
 
 eval: $(STAMP)
 	$(PY) -m bench.eval

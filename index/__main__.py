@@ -1,4 +1,4 @@
-"""Command line: `python -m index build|query`."""
+"""Command line: `python -m index build|publish|query`."""
 
 from __future__ import annotations
 
@@ -29,6 +29,11 @@ def main(argv: list[str] | None = None) -> int:
         "directory next to the corpus directory, when there is one)",
     )
     build.add_argument("--no-approved", action="store_true", help="publish no approved answers")
+    publish = commands.add_parser(
+        "publish",
+        help="import corpus/ into the library store (CLINIC_LIBRARY_URL) and build the index from the store",
+    )
+    publish.add_argument("--if-stale", action="store_true", help="do nothing when the index is up to date")
     query = commands.add_parser("query", help="print the top passages for a question")
     query.add_argument("text")
     query.add_argument("--index", type=Path, help="index directory (default: CLINIC_INDEX_DIR)")
@@ -42,6 +47,8 @@ def main(argv: list[str] | None = None) -> int:
             approved = _approved_dir(settings, corpus, args.approved, args.no_approved)
             synonyms = _synonyms(settings, corpus)
             return _build(settings, corpus, args.out or settings.index_dir, args.if_stale, approved, synonyms)
+        if args.command == "publish":
+            return _publish(settings, args.if_stale)
         return _query(settings, args.index or settings.index_dir, args.text, args.k, args.mode)
     except ClinicIndexError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -117,6 +124,35 @@ def _build(
                 f"never see them): {', '.join(report.awaiting_approval)}"
             )
     print(f"index written to {out}")
+    return 0
+
+
+def _publish(settings: IndexSettings, if_stale: bool) -> int:
+    from index.catalog.publish import import_corpus, needs_publish, publish
+    from index.catalog.store import LibraryStore
+
+    store = LibraryStore(settings.library_url)
+    try:
+        store.migrate()
+        approved = settings.approved_dir if settings.approved_dir.is_dir() else None
+        imported = import_corpus(store, settings.corpus, approved)
+        for name in imported.skipped:
+            print(f"warning: {name}", file=sys.stderr)
+        if imported.added or imported.updated or imported.answers:
+            print(
+                f"library store: {len(imported.added)} documents added, {len(imported.updated)} updated, "
+                f"{len(imported.answers)} approved answers imported from {', '.join(map(str, settings.corpus))}"
+            )
+        if if_stale and not needs_publish(store, settings, embedder_name(settings)):
+            print(f"index at {settings.index_dir} is up to date with the library store")
+            return 0
+        report = publish(store, settings, load_embedder(settings), progress=sys.stderr.isatty())
+    finally:
+        store.close()
+    for warning in report.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    print(report.summary())
+    print(f"{report.approved} approved answers published; index written to {settings.index_dir}")
     return 0
 
 

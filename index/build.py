@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,7 +18,7 @@ import numpy as np
 from index import clock
 from index.encoders.base import Embedder, Vectors
 from index.errors import IndexLoadError
-from index.ingest.approved import approved_files, load_approved
+from index.ingest.approved import ApprovedEntry, approved_files, load_approved
 from index.ingest.chunking import CHUNKING_VERSION, Chunk, ChunkSettings, chunk_text, content_hash
 from index.ingest.cleaning import CachingCleaner, CleaningRules, cleaning_fingerprint
 from index.ingest.context import CONTEXT_VERSION, library_texts
@@ -158,6 +158,12 @@ def document_warnings(documents: Sequence[Document], today: dt.date) -> list[str
     return warnings
 
 
+ProgressCallback = Callable[[str, float], None]
+"""Called with a stage ("cleaning", "embedding", "indexing", "reviewing answers", "writing") and the share of
+the whole build done so far, in [0, 1]."""
+EMBED_SLICE = 64  # passages embedded between two progress reports
+
+
 def build_index(
     paths: Sequence[Path],
     out: Path,
@@ -170,14 +176,57 @@ def build_index(
     approved_dir: Path | None = None,
     synonyms: SynonymMap | None = None,
 ) -> BuildReport:
-    """Build and write the index; with `approved_dir`, also review and publish its approved answers.
-    `synonyms` go into the lexical index (index/search/analysis.py), which keeps them for its queries."""
+    """Build and write the index from corpus files; with `approved_dir`, also review and publish its approved
+    answers. `synonyms` go into the lexical index (index/search/analysis.py), which keeps them for its queries."""
     started = time.perf_counter()
-    today = today or clock.today()
     analyzer = Analyzer(synonyms)
     cache = BuildCache.from_index(out, embedder.name, embedder.dimension, chunk_settings, analyzer)
     skipped: list[str] = []
     documents = load_corpus(paths, CachingCleaner(CleaningRules.from_file(), cache.cleaned), skipped)
+    return build_library(
+        documents,
+        out,
+        embedder,
+        chunk_settings,
+        corpus_hash=corpus_fingerprint(paths, embedder.name, chunk_settings, approved_dir, synonyms),
+        approved=load_approved(approved_dir) if approved_dir is not None else [],
+        progress=progress,
+        today=today,
+        dense_kind=dense_kind,
+        synonyms=synonyms,
+        cache=cache,
+        skipped=skipped,
+        started=started,
+    )
+
+
+def build_library(
+    documents: Sequence[Document],
+    out: Path,
+    embedder: Embedder,
+    chunk_settings: ChunkSettings,
+    *,
+    corpus_hash: str,
+    approved: Sequence[ApprovedEntry] = (),
+    progress: bool = False,
+    on_progress: ProgressCallback | None = None,
+    today: dt.date | None = None,
+    dense_kind: str = "auto",
+    synonyms: SynonymMap | None = None,
+    cache: BuildCache | None = None,
+    skipped: Sequence[str] = (),
+    started: float | None = None,
+) -> BuildReport:
+    """Chunk, embed (reusing an earlier index at `out`), index and write already-cleaned documents; review the
+    approved answers against them first (one unsupported sentence refuses the build before anything is
+    written). `corpus_hash` identifies the content, for `--if-stale` and for hot reload."""
+    started = time.perf_counter() if started is None else started
+    today = today or clock.today()
+    report = on_progress or (lambda stage, share: None)
+    analyzer = Analyzer(synonyms)
+    if cache is None:
+        cache = BuildCache.from_index(out, embedder.name, embedder.dimension, chunk_settings, analyzer)
+    report("chunking", 0.05)
     chunks = chunk_documents(documents, chunk_settings, cache.chunks)
     # each passage is embedded and indexed with its title and section heading (index/ingest/context.py)
     texts = library_texts({d.doc_id: d for d in documents}, chunks)
@@ -186,9 +235,13 @@ def build_index(
     for key, text in zip(hashes, texts, strict=True):
         if key not in cache.vectors:
             missing.setdefault(key, text)
-    if missing:
-        fresh = embedder.embed(list(missing.values()), progress=progress)
-        cache.vectors.update(zip(missing.keys(), fresh, strict=True))
+    keys, pending = list(missing), list(missing.values())
+    step = EMBED_SLICE if on_progress else max(len(pending), 1)  # slices only to report progress
+    for at in range(0, len(pending), step):
+        report("embedding", 0.1 + 0.7 * at / len(pending))
+        fresh = embedder.embed(pending[at : at + step], progress=progress)
+        cache.vectors.update(zip(keys[at : at + step], fresh, strict=True))
+    report("indexing", 0.8)
     vectors = np.zeros((len(chunks), embedder.dimension), dtype=np.float32)
     for row, key in enumerate(hashes):
         vectors[row] = cache.vectors[key]
@@ -206,7 +259,7 @@ def build_index(
         dimension=embedder.dimension,
         chunk_max_tokens=chunk_settings.max_tokens,
         chunk_overlap_tokens=chunk_settings.overlap_tokens,
-        corpus_hash=corpus_fingerprint(paths, embedder.name, chunk_settings, approved_dir, synonyms),
+        corpus_hash=corpus_hash,
         built_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         documents=len(documents),
         chunks=len(chunks),
@@ -215,10 +268,10 @@ def build_index(
         chunking_version=CHUNKING_VERSION,
     )
     library = Library(manifest, {d.doc_id: d for d in documents}, chunks, dense, lexical)
-    if approved_dir is not None:
-        entries = load_approved(approved_dir)
-        if entries:  # refuses the build, naming each entry and sentence at fault, before anything is written
-            library.approved = verify_approved(library, embedder, entries, today)
+    if approved:  # refuses the build, naming each entry and sentence at fault, before anything is written
+        report("reviewing answers", 0.85)
+        library.approved = verify_approved(library, embedder, list(approved), today)
+    report("writing", 0.95)
     written = save_library(library, out)
     return BuildReport(
         documents=len(documents),
@@ -226,7 +279,7 @@ def build_index(
         embedded=len(missing),
         seconds=time.perf_counter() - started,
         manifest=written,
-        warnings=skipped + document_warnings(documents, today),
+        warnings=[*skipped, *document_warnings(documents, today)],
         approved=len(library.approved),
         awaiting_approval=[e.entry_id for e in library.approved if not e.signed_off(today)],
     )

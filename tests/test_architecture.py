@@ -19,6 +19,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("index.search",),
     ("index.review",),
     ("index.config", "index.build"),
+    ("index.catalog",),
     ("index.__main__",),
     ("service",),
     ("bench",),
@@ -133,3 +134,13 @@ def test_one_module_imports_each_heavy_library(library: str, owner: str) -> None
         and not name.startswith("bench.")  # the peer benchmark drives txtai's own stack
     )
     assert importers == [owner]
+
+
+@pytest.mark.parametrize("library", ["sqlalchemy", "alembic"])
+def test_only_the_catalog_talks_sql(library: str) -> None:
+    importers = sorted(
+        name
+        for name, path in sources().items()
+        if any(m == library or m.startswith(library + ".") for m in imported(path))
+    )
+    assert importers and all(name.startswith("index.catalog") for name in importers), importers
