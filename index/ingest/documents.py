@@ -3,13 +3,21 @@
 Formats:
 - Markdown or plain text (`.md`, `.txt`) with an optional YAML front-matter block between `---` lines;
 - HTML (`.html`, `.htm`): converted to clean text, `<title>` and `<meta>` tags give metadata;
+- PDF (`.pdf`) and Word (`.docx`): read by `index.ingest.formats`, metadata from the file's own properties;
 - JSONL (`.jsonl`): one record a line, `{id, title, url, source, text, ...}`; the record's `id` is the doc id.
 
 Metadata is never invented: a field the source does not state stays `None` and is reported as unknown.
+The title is required. A PDF or Word file has no front matter to give one, so when its properties state no
+title its file name is the title (`extra["title_from"] == "file name"`, for staff to replace); a Markdown or
+HTML file without a title stays an error, as it can say its title in its front matter or `<title>`.
+
+Uploads (`document_from_upload`) go through the same extractors and the same checks; metadata given by
+staff overrides what the file states.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import re
@@ -18,15 +26,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-from bs4 import BeautifulSoup
-
-from index.errors import CorpusError
+from index.errors import CorpusError, EmptyDocument
 from index.ingest.cleaning import Cleaner, raw_digest
+from index.ingest.formats import extract
+from index.ingest.formats.plain import split_front_matter
+from index.ingest.formats.web import html_to_text as html_to_text  # re-exported: the BeautifulSoup path
 
-SUPPORTED_SUFFIXES = (".md", ".markdown", ".txt", ".html", ".htm", ".jsonl")
+BINARY_SUFFIXES = (".pdf", ".docx")
+SUPPORTED_SUFFIXES = (".md", ".markdown", ".txt", ".html", ".htm", ".jsonl", *BINARY_SUFFIXES)
 UNKNOWN = "unknown: staff to fill"
-_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
 _DATE_FIELDS = ("published", "reviewed", "review_due")
 _TEXT_FIELDS = ("title", "publisher", "doc_type", "url")
 _KNOWN_KEYS = {"id", *_TEXT_FIELDS, *_DATE_FIELDS, "type", "notes"}
@@ -133,7 +141,7 @@ def _build(meta: dict[str, Any], body: str, path: Path, cleaner: Cleaner, defaul
     doc_id = _optional_text(meta.get("id"), "id", where) or default_id
     text = cleaner.clean(body)
     if not text:
-        raise CorpusError(f"{where}: document {doc_id!r} has no text left after cleaning")
+        raise EmptyDocument(f"{where}: document {doc_id!r} has no text left after cleaning")
     title = _optional_text(meta.get("title"), "title", where)
     if title is None:
         raise CorpusError(f"{where}: document {doc_id!r} has no title")
@@ -157,49 +165,62 @@ def _build(meta: dict[str, Any], body: str, path: Path, cleaner: Cleaner, defaul
 
 def load_text(path: Path, cleaner: Cleaner) -> Document:
     """A Markdown or plain-text file with an optional YAML front-matter block."""
-    raw = _read(path)
-    meta: dict[str, Any] = {}
-    match = _FRONT_MATTER.match(raw)
-    if match:
-        try:
-            loaded = yaml.safe_load(match.group(1)) or {}
-        except yaml.YAMLError as exc:
-            raise CorpusError(f"{path}: front matter is not valid YAML: {exc}") from exc
-        if not isinstance(loaded, dict):
-            raise CorpusError(f"{path}: front matter must be a mapping of field: value")
-        meta = loaded
-        raw = raw[match.end() :]
+    meta, raw = split_front_matter(_read(path), str(path))
     return _build(meta, raw, path, cleaner, _doc_id_from_path(path))
 
 
-def html_to_text(html: str) -> tuple[str, dict[str, str]]:
-    """Visible text of an HTML page, one block a paragraph, plus metadata from <title> and <meta>."""
-    soup = BeautifulSoup(html, "html.parser")
-    meta: dict[str, str] = {}
-    if soup.title and soup.title.string:
-        meta["title"] = soup.title.string.strip()
-    for tag in soup.find_all("meta"):
-        name = str(tag.get("name") or tag.get("property") or "").lower()
-        content = str(tag.get("content") or "").strip()
-        if name in {"author", "og:site_name"} and content:
-            meta.setdefault("publisher", content)
-        elif name in {"article:published_time", "date", "dcterms.date"} and content:
-            meta.setdefault("published", content[:10])
-    for tag in soup(["script", "style", "noscript", "nav", "header", "footer", "aside", "form", "template"]):
-        tag.decompose()
-    blocks = ("p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "td", "pre", "dd", "dt")
-    for tag in soup.find_all(blocks):
-        tag.insert_before("\n\n")
-        tag.insert_after("\n\n")
-    for tag in soup.find_all("br"):
-        tag.replace_with("\n")
-    body = soup.body or soup
-    return body.get_text(), meta
-
-
 def load_html(path: Path, cleaner: Cleaner) -> Document:
-    text, meta = html_to_text(_read(path))
-    return _build(dict(meta), text, path, cleaner, _doc_id_from_path(path))
+    """An HTML page, read with `index.ingest.formats.web`'s default engine."""
+    extracted = extract(_read(path).encode("utf-8"), str(path))
+    return _build(dict(extracted.metadata), extracted.body, path, cleaner, _doc_id_from_path(path))
+
+
+def load_binary(path: Path, cleaner: Cleaner) -> Document:
+    """A PDF or Word (.docx) file: text and metadata from the file itself, doc id from its name."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise CorpusError(f"{path}: cannot read: {exc}") from exc
+    return _from_bytes(data, path, cleaner, None, None)
+
+
+def document_from_upload(
+    data: bytes,
+    filename: str,
+    cleaner: Cleaner,
+    doc_id: str | None = None,
+    metadata: dict[str, Any] | None = None,
+) -> Document:
+    """A document uploaded by staff: any supported format but JSONL, read from its bytes.
+
+    `metadata` (title, publisher, doc_type, url, published, reviewed, review_due, notes) overrides what
+    the file states; a None or empty value there means "not given". The doc id is `doc_id`, else the
+    file's front-matter id (Markdown), else one made from the file name. Raises a `CorpusError` subclass
+    whose message names the file (`UnsupportedFormat`, `UnreadableDocument`, `NoTextLayer`,
+    `EmptyDocument`, or plain `CorpusError` for invalid metadata).
+    """
+    name = Path(filename).name or "upload"
+    if Path(name).suffix.lower() == ".jsonl":
+        raise CorpusError(f"{name}: a JSONL library is loaded from the corpus folder, not uploaded")
+    return _from_bytes(data, Path(name), cleaner, doc_id, metadata)
+
+
+def _from_bytes(
+    data: bytes, path: Path, cleaner: Cleaner, doc_id: str | None, overrides: dict[str, Any] | None
+) -> Document:
+    extracted = extract(data, str(path))
+    meta: dict[str, Any] = dict(extracted.metadata)
+    meta.update({k: v for k, v in (overrides or {}).items() if v is not None and str(v).strip()})
+    if doc_id is not None and doc_id.strip():
+        meta["id"] = doc_id.strip()
+    extra: dict[str, str] = {}
+    if path.suffix.lower() in BINARY_SUFFIXES and not meta.get("title"):
+        meta["title"] = path.stem
+        extra["title_from"] = "file name"
+    if extracted.warnings:
+        extra["extraction_warnings"] = "; ".join(extracted.warnings)
+    document = _build(meta, extracted.body, path, cleaner, _doc_id_from_path(path))
+    return dataclasses.replace(document, extra={**document.extra, **extra}) if extra else document
 
 
 def iter_jsonl(path: Path, cleaner: Cleaner, skipped: list[str] | None = None) -> Iterator[Document]:
@@ -283,6 +304,8 @@ def load_corpus(
             loaded: Iterable[Document] = iter_jsonl(path, cleaner, skipped)
         elif suffix in {".html", ".htm"}:
             loaded = [load_html(path, cleaner)]
+        elif suffix in BINARY_SUFFIXES:
+            loaded = [load_binary(path, cleaner)]
         elif suffix in SUPPORTED_SUFFIXES:
             loaded = [load_text(path, cleaner)]
         else:
