@@ -22,6 +22,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     CLINIC_EMBEDDING_BACKEND=onnx \
     CLINIC_MODEL_CACHE_DIR=/app/var/models \
     CLINIC_INDEX_DIR=/app/var/index \
+    CLINIC_LIBRARY_URL=sqlite:////app/var/library.db \
     CLINIC_CORPUS='["/app/corpus/library"]' \
     CLINIC_PROMPTS_DIR=/app/prompts
 WORKDIR /app
@@ -39,8 +40,9 @@ COPY index /tmp/src/index
 COPY service /tmp/src/service
 RUN pip install -c requirements/constraints.txt '/tmp/src[torch]' && pip check && rm -rf /tmp/src
 COPY corpus ./corpus
-# Exports the graph into /app/var/models (on first use of the ONNX backend) and builds the index.
-RUN python -m index build --out /app/var/index
+# Exports the graph into /app/var/models (on first use of the ONNX backend), imports corpus/ into the library
+# store (/app/var/library.db) and builds the index from it.
+RUN python -m index publish
 
 FROM base AS runtime
 RUN useradd --create-home --uid 10001 clinic \
@@ -64,12 +66,18 @@ COPY prompts ./prompts
 COPY corpus ./corpus
 COPY --from=builder --chown=clinic:clinic /app/var/models /app/var/models
 COPY --from=builder --chown=clinic:clinic /app/var/index /app/var/index
+COPY --from=builder --chown=clinic:clinic /app/var/library.db /app/var/library.db
 USER clinic
 # Without torch, the runtime finds the builder's graph (a wrong cache path or fingerprint fails here: the
-# export it would attempt needs torch), serves the builder's index, and can rebuild one from the corpus.
+# export it would attempt needs torch), serves the builder's index, which is up to date with the store, and
+# can rebuild one from the corpus.
 RUN python -m index query "what are the side effects of dupilumab?" -k 1 >/dev/null \
+    && python -m index publish --if-stale | grep -q "up to date" \
     && python -m index build --out /tmp/smoke-index >/dev/null \
     && rm -rf /tmp/smoke-index
+# The library store and the index it publishes are the clinic's data: keep /app/var on a volume
+# (docker run -v clinic-var:/app/var ...), or every upload, approval and audit entry goes with the container.
+VOLUME ["/app/var"]
 ENV CLINIC_WORKERS=2
 EXPOSE 8000
 # /readyz: index and model loaded (503 until then, and whenever the index cannot be served)

@@ -21,16 +21,19 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from index.encoders.base import Embedder
+from index.errors import ClinicIndexError
 from service.config import Settings
-from service.errors import RateLimited, ServiceError
+from service.console import open_console
+from service.errors import RateLimited, ServiceError, index_error_status
 from service.log_format import configure_logging
 from service.rate_limits import RateLimits
 from service.reload import IndexReloader
-from service.routes import admin, ask, docs, health, review, staff
+from service.routes import admin, ask, docs, feedback, health, library, review, staff
 from service.runtime import load_runtime
 
 log = logging.getLogger("clinic.service")
 MAX_BODY_BYTES = 64 * 1024
+UPLOAD_PATH = "/api/v1/library/documents"  # uploads and replacements: their own limit
 # Every response: no inline script, nothing from another origin, no framing by other sites.
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
@@ -58,6 +61,7 @@ def create_app(settings: Settings | None = None, *, embedder: Embedder | None = 
             len(runtime.library.chunks) if runtime.library else 0,
         )
         app.state.reloader = IndexReloader(app.state)
+        app.state.console, app.state.console_problem = await asyncio.to_thread(open_console, settings)
         watcher = (
             asyncio.create_task(app.state.reloader.watch(settings.reload_interval))
             if settings.reload_interval > 0
@@ -69,6 +73,8 @@ def create_app(settings: Settings | None = None, *, embedder: Embedder | None = 
             with contextlib.suppress(asyncio.CancelledError):
                 await watcher
         app.state.runtime.close()
+        if app.state.console is not None:
+            app.state.console.close()
 
     app = FastAPI(
         title="Clinic patient-education assistant",
@@ -93,7 +99,7 @@ def create_app(settings: Settings | None = None, *, embedder: Embedder | None = 
             allow_headers=["Content-Type", "Authorization"],
             allow_credentials=False,
         )
-    app.add_middleware(RequestContext)
+    app.add_middleware(RequestContext, upload_bytes=settings.max_upload_bytes)
     _install_error_handlers(app)
     app.include_router(health.router)
     app.include_router(docs.router)
@@ -101,6 +107,8 @@ def create_app(settings: Settings | None = None, *, embedder: Embedder | None = 
     app.include_router(staff.router, prefix="/api/v1")
     app.include_router(review.router, prefix="/api/v1")
     app.include_router(admin.router, prefix="/api/v1")
+    app.include_router(library.router, prefix="/api/v1")
+    app.include_router(feedback.router, prefix="/api/v1")
     try:
         from service.routes import pages
     except ImportError:  # the pages router is optional until the widget lands
@@ -116,8 +124,9 @@ class RequestContext:
     Plain ASGI rather than `BaseHTTPMiddleware`, which costs a task and a stream per request.
     """
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, upload_bytes: int = MAX_BODY_BYTES) -> None:
         self.app = app
+        self.upload_bytes = upload_bytes  # staff uploads of documents: CLINIC_MAX_UPLOAD_BYTES
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -152,6 +161,8 @@ class RequestContext:
 
         length = Headers(scope=scope).get("content-length")
         received = 0
+        uploading = scope["method"] == "POST" and path.startswith(UPLOAD_PATH)
+        limit = self.upload_bytes if uploading else MAX_BODY_BYTES
 
         async def receive_within_limit() -> Message:
             """The body as the client sends it, refused as soon as it passes the limit (chunked bodies have
@@ -160,18 +171,18 @@ class RequestContext:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > MAX_BODY_BYTES:
+                if received > limit:
                     raise BodyTooLarge()
             return message
 
         try:
-            if length is not None and length.isdigit() and int(length) > MAX_BODY_BYTES:
-                await _body_too_large()(scope, receive, send_with_headers)
+            if length is not None and length.isdigit() and int(length) > limit:
+                await _body_too_large(limit)(scope, receive, send_with_headers)
             else:
                 await self.app(scope, receive_within_limit, send_with_headers)
         except BodyTooLarge:
             if not response_started:
-                await _body_too_large()(scope, receive, send_with_headers)
+                await _body_too_large(limit)(scope, receive, send_with_headers)
         except Exception as exc:
             # a bug, not bad input: the type only (a message may quote the question), and a JSON 500
             log.error(
@@ -231,8 +242,8 @@ class BodyTooLarge(StarletteHTTPException):
         super().__init__(413, f"request body over {MAX_BODY_BYTES} bytes")
 
 
-def _body_too_large() -> JSONResponse:
-    return _error(413, "body_too_large", f"request body over {MAX_BODY_BYTES} bytes")
+def _body_too_large(limit: int = MAX_BODY_BYTES) -> JSONResponse:
+    return _error(413, "body_too_large", f"request body over {limit} bytes")
 
 
 def _error(status: int, code: str, message: str, **extra: Any) -> JSONResponse:
@@ -251,6 +262,11 @@ def _install_error_handlers(app: FastAPI) -> None:
         if isinstance(exc, RateLimited):
             response.headers["Retry-After"] = str(exc.retry_after)
         return response
+
+    @app.exception_handler(ClinicIndexError)
+    async def index_error(request: Request, exc: ClinicIndexError) -> JSONResponse:
+        status, code = index_error_status(exc)
+        return _error(status, code, str(exc))
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -80,6 +80,15 @@ class Settings(IndexSettings):
         description="reverse proxies (addresses or networks) whose X-Forwarded-For names the client; "
         "from any other peer the header is ignored",
     )
+    max_upload_bytes: int = Field(
+        20 * 1024 * 1024, ge=1024, le=500 * 1024 * 1024, description="largest document staff may upload"
+    )
+    unanswered_retention_days: int = Field(
+        30,
+        ge=0,
+        le=3650,
+        description="days a PHI-scrubbed question that got no answer is kept for staff to see; 0: never kept",
+    )
     prompts_dir: Path = Path(__file__).resolve().parent.parent / "prompts"
     triage_phrases: Path | None = Field(None, description="phrase file; default service/triage/phrases.yaml")
     triage_model_dir: Path | None = Field(

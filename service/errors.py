@@ -7,10 +7,16 @@ ServiceError
 ├── NotAuthenticated        401: missing or wrong staff token
 ├── NotReady                503: index or model not loaded; the message says why
 ├── IndexRefused            409: a newly built index cannot be served; the previous one keeps serving
-└── RateLimited             429: too many requests (or failed staff tokens) from one address; Retry-After
+├── RateLimited             429: too many requests (or failed staff tokens) from one address; Retry-After
+└── LibraryStoreUnavailable 503: the library store (CLINIC_LIBRARY_URL) cannot be opened; the chat still works
+
+The library store's own errors (index.errors) map in `service.app` too: CatalogNotFound 404, CatalogConflict
+409, UnsupportedFormat 415, CorpusError 422 (an upload with no readable text), other CatalogError 503.
 """
 
 from __future__ import annotations
+
+from index.errors import CatalogConflict, CatalogError, CatalogNotFound, CorpusError, UnsupportedFormat
 
 
 class ServiceError(Exception):
@@ -74,3 +80,23 @@ class RateLimited(ServiceError):
 class IndexRefused(ServiceError):
     status_code = 409
     code = "index_refused"
+
+
+class LibraryStoreUnavailable(ServiceError):
+    status_code = 503
+    code = "library_store_unavailable"
+
+
+def index_error_status(exc: Exception) -> tuple[int, str]:
+    """HTTP status and code for an `index.errors` exception raised by a console route."""
+    if isinstance(exc, CatalogNotFound):
+        return 404, "not_found"
+    if isinstance(exc, CatalogConflict):
+        return 409, "conflict"
+    if isinstance(exc, UnsupportedFormat):
+        return 415, "unsupported_format"
+    if isinstance(exc, CorpusError):
+        return 422, "unreadable_document"
+    if isinstance(exc, CatalogError):
+        return 503, "library_store_error"
+    return 409, "index_error"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import time
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, BackgroundTasks, Request, Response
 from fastapi.concurrency import run_in_threadpool
 
 from service.cache import question_key
@@ -31,7 +31,13 @@ log = logging.getLogger("clinic.service")
         503: {"description": "library not loaded; the body still carries the emergency number"},
     },
 )
-async def ask(payload: AskRequest, request: Request, response: Response, runtime: RuntimeDep) -> AskResponse:
+async def ask(
+    payload: AskRequest,
+    request: Request,
+    response: Response,
+    runtime: RuntimeDep,
+    background: BackgroundTasks,
+) -> AskResponse:
     question = checked_text(payload.question, "question", runtime.settings.max_question_chars)
     started = time.perf_counter()
     request_id: str = request.state.request_id
@@ -55,4 +61,8 @@ async def ask(payload: AskRequest, request: Request, response: Response, runtime
         ",".join(answer.doc_ids) or "-",
         extra={"request_id": request_id, "answer_type": answer_type, "ms": ms, "doc_ids": answer.doc_ids},
     )
+    console = request.app.state.console
+    if console is not None and answer.type in ("no_answer", "personal_advice") and answer.available:
+        # counted per day; a no-answer question is kept only after the PHI scrub (service/insights)
+        background.add_task(console.record_reply, answer.type, question)
     return answer  # validated against AskResponse (the triage category is never sent)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,8 @@ def make_settings(index_dir: Path, **overrides: Any) -> Settings:
         "rate_limit_ask": "1000000/minute",
         "rate_limit_staff": "1000000/minute",
         "rate_limit_failed_token": "1000000/minute",
+        # each app its own library store: never the developer's var/library.db
+        "library_url": f"sqlite:///{tempfile.mkdtemp(prefix='clinic-store-')}/library.db",
     }
     values.update(overrides)
     return Settings(**values)
