@@ -28,6 +28,11 @@ STATIC_FILES: dict[str, bool] = {
     "widget.css": True,
     "staff.js": False,
     "staff.css": False,
+    "library.css": False,
+    "library-core.js": False,
+    "library-docs.js": False,
+    "library-answers.js": False,
+    "library-publish.js": False,
     "demo.css": False,
 }
 _WIDGET_CACHE = "public, max-age=300"

@@ -419,4 +419,12 @@
 
   window.addEventListener("hashchange", route);
   route();
+
+  // the library console (library*.js) asks for the token here: it stays in this closure, never in storage
+  window.clinicStaff = Object.freeze({
+    token: function () {
+      adoptToken();
+      return token;
+    },
+  });
 })();

@@ -45,6 +45,10 @@
     youAsked: "You asked:",
     sources: "Sources",
     newTab: " (opens in a new tab)",
+    rateQuestion: "Was this answer helpful?",
+    helpful: "Helpful",
+    notHelpful: "Not helpful",
+    thanks: "Thank you for your feedback.",
   };
 
   // ---- small helpers -------------------------------------------------------------------------
@@ -338,7 +342,11 @@
       if (body.available === false || status === 503) {
         return renderUnavailable(body.text);
       }
-      return renderAnswer(body);
+      const article = renderAnswer(body);
+      if ((body.type === "answer" || body.type === "no_answer") && typeof body.request_id === "string") {
+        article.appendChild(renderRating(body.request_id));
+      }
+      return article;
     }
     if (status === 503 || status === 502 || status === 504) {
       return renderUnavailable("");
@@ -480,6 +488,46 @@
       details.push("Source address unknown");
     }
     return el("li", {}, [title, ". " + details.join(". ") + "."]);
+  }
+
+  /** "Helpful" / "Not helpful" under an answer: POST /api/v1/feedback; a failure is not shown to the patient. */
+  function renderRating(requestId) {
+    const thanks = el("p", { class: "wg-rating-status", role: "status" });
+    const buttons = [
+      ["helpful", TEXT.helpful],
+      ["not_helpful", TEXT.notHelpful],
+    ].map(([rating, label]) => {
+      const button = el("button", { type: "button", class: "wg-rate", "aria-pressed": "false" }, [label]);
+      button.addEventListener("click", () => rate(requestId, rating, button, buttons, thanks));
+      return button;
+    });
+    const question = el("p", { class: "wg-rating-question" }, [TEXT.rateQuestion]);
+    return el("div", { class: "wg-rating", role: "group", "aria-label": TEXT.rateQuestion }, [
+      question,
+      el("div", { class: "wg-rating-buttons" }, buttons),
+      thanks,
+    ]);
+  }
+
+  async function rate(requestId, rating, pressed, buttons, thanks) {
+    buttons.forEach((b) => b.setAttribute("aria-pressed", String(b === pressed)));
+    thanks.textContent = "";
+    try {
+      const response = await fetch(config.apiBase + "/api/v1/feedback", {
+        method: "POST",
+        mode: "cors",
+        credentials: "omit",
+        cache: "no-store",
+        referrerPolicy: "no-referrer",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ request_id: requestId, rating: rating }),
+      });
+      if (response.ok) {
+        thanks.textContent = TEXT.thanks;
+      }
+    } catch (err) {
+      /* silent: the rating is optional and the patient can carry on */
+    }
   }
 
   function append(node) {

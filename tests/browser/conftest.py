@@ -7,6 +7,8 @@ Fixtures:
   (`seed_index_dir_onnx`), served on the default ONNX backend as `make run` serves it (the graph from
   `var/models`, exported there by `onnx_embedder`), with a random staff token and
   `CLINIC_ALLOWED_ORIGINS=[host_site.origin]`; ready when `/readyz` answers 200;
+- `library_server` (module): the same service over a private copy of that index, with its own library
+  store, for tests that upload, publish or approve (the shared `server` is never changed);
 - `browser` (session): Chromium from /usr/bin/chromium (skips the suite when it is not installed);
 - `context` / `page`: a fresh browser context per test; the page fails the test on an uncaught script
   error or a Content-Security-Policy violation, and records every URL it requests in `requested_urls`;
@@ -19,6 +21,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import shutil
 import socket
 import subprocess
 import sys
@@ -70,6 +73,7 @@ class Server:
     origin: str
     staff_token: str
     log: Path
+    library_url: str = ""  # the server's own library store (a temporary SQLite file)
 
 
 @dataclass
@@ -120,15 +124,22 @@ def host_site() -> Iterator[HostSite]:
 @pytest.fixture(scope="session")
 def start_server(
     tmp_path_factory: pytest.TempPathFactory, host_site: HostSite
-) -> Iterator[Callable[[Path, str], Server]]:
-    """Start `python -m service` over an index directory; wait until `ready_path` answers 200."""
+) -> Iterator[Callable[..., Server]]:
+    """Start `python -m service` over an index directory; wait until `ready_path` answers 200.
+
+    Every server gets its own library store (`CLINIC_LIBRARY_URL`, a fresh SQLite file), so no test writes
+    to the repository's `var/library.db`; `extra_env` adds or overrides settings."""
     processes: list[subprocess.Popen[bytes]] = []
 
-    def start(index_dir: Path, ready_path: str = "/readyz") -> Server:
+    def start(
+        index_dir: Path, ready_path: str = "/readyz", extra_env: dict[str, str] | None = None
+    ) -> Server:
         port = _free_port()
         token = secrets.token_urlsafe(24)[:32]
+        library_url = f"sqlite:///{tmp_path_factory.mktemp('library') / 'library.db'}"
         env = {k: v for k, v in os.environ.items() if not k.startswith("CLINIC_")}
         env.update(
+            CLINIC_LIBRARY_URL=library_url,
             CLINIC_INDEX_DIR=str(index_dir),
             CLINIC_STAFF_TOKEN=token,
             CLINIC_CLINIC_NAME=CLINIC_NAME,
@@ -139,6 +150,7 @@ def start_server(
             TRANSFORMERS_OFFLINE="1",
             TOKENIZERS_PARALLELISM="false",
         )
+        env.update(extra_env or {})
         log = tmp_path_factory.mktemp("server") / "server.log"
         with log.open("wb") as out:
             process = subprocess.Popen(
@@ -160,7 +172,7 @@ def start_server(
                 pass  # not listening yet
             else:
                 if response.status_code == 200:
-                    return Server(origin, token, log)
+                    return Server(origin, token, log, env["CLINIC_LIBRARY_URL"])
                 # the library loads before the server listens: a 503 now will not turn into a 200
                 pytest.fail(f"service up but {ready_path} answers {response.status_code}: {response.text}")
             time.sleep(0.2)
@@ -180,8 +192,19 @@ def start_server(
 
 
 @pytest.fixture(scope="session")
-def server(start_server: Callable[[Path, str], Server], seed_index_dir_onnx: Path) -> Server:
+def server(start_server: Callable[..., Server], seed_index_dir_onnx: Path) -> Server:
     return start_server(seed_index_dir_onnx, "/readyz")
+
+
+@pytest.fixture(scope="module")
+def library_server(
+    start_server: Callable[..., Server], seed_index_dir_onnx: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Server:
+    """A server the test may change: a private copy of the seed index (a publish replaces it) and its own
+    library store, which imports the seed corpus on start-up as a fresh installation does."""
+    index_dir = tmp_path_factory.mktemp("library-index") / "index"
+    shutil.copytree(seed_index_dir_onnx, index_dir)
+    return start_server(index_dir, "/readyz", {"CLINIC_RELOAD_INTERVAL": "1"})
 
 
 @pytest.fixture(scope="session")
