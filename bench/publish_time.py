@@ -21,7 +21,7 @@ import httpx
 from bench.machine import REPO, describe
 from bench.server import NO_FLOOD_LIMITS, start_server
 
-QUESTION = "How long do I keep my child home with chickenpox?"
+QUESTION = "When can children with chickenpox go back to school?"
 LEAFLET = """---
 title: Chickenpox at home, leaflet {n}
 publisher: Riverside Dermatology Demo
@@ -109,7 +109,8 @@ def main(argv: list[str] | None = None) -> int:
                         f"{job['result']['chunks']}"
                     )
                     if not cited:
-                        print("the chat did not cite the new leaflet within 60 s")
+                        kinds = sorted({r["type"] for r in replies})
+                        print(f"the chat did not cite the new leaflet within 60 s (replies: {kinds})")
                         return 1
         finally:
             server.stop()

@@ -53,19 +53,32 @@ class Console:
         self.store.close()
 
 
-def open_console(settings: Settings) -> tuple[Console | None, str | None]:
-    """The console, or None and the reason it cannot be opened."""
-    try:
-        store = LibraryStore(settings.library_url)
-        store.migrate()
-        documents = DocumentCatalog(store)
-        if not documents.ids():
-            approved = settings.approved_dir if settings.approved_dir.is_dir() else None
-            imported = import_corpus(store, settings.corpus, approved)
-            log.info("library store: %d documents imported from corpus", len(imported.added))
-    except ClinicIndexError as exc:
-        log.error("library store unavailable: %s", exc)
-        return None, str(exc)
+def open_console(settings: Settings, attempts: int = 3) -> tuple[Console | None, str | None]:
+    """The console, or None and the reason it cannot be opened.
+
+    Every worker runs this at start-up, at the same moment: on a fresh store, two may migrate or import
+    together and one of them lose the race (a table or a document the other just created). The loser tries
+    again, and then finds the work done."""
+    problem = ""
+    for attempt in range(attempts):
+        store: LibraryStore | None = None
+        try:
+            store = LibraryStore(settings.library_url)
+            store.migrate()
+            documents = DocumentCatalog(store)
+            if not documents.ids():
+                approved = settings.approved_dir if settings.approved_dir.is_dir() else None
+                imported = import_corpus(store, settings.corpus, approved)
+                log.info("library store: %d documents imported from corpus", len(imported.added))
+            break
+        except ClinicIndexError as exc:
+            problem = str(exc)
+            if store is not None:
+                store.close()
+            time.sleep(0.2 + 0.3 * attempt)
+    else:
+        log.error("library store unavailable: %s", problem)
+        return None, problem
     scrubber = PhiScrubber()
     insights = InsightStore(store, settings.unanswered_retention_days, lambda text: scrubber.scrub(text).text)
     return Console(store, documents, AnswerCatalog(store), JobBoard(store), insights), None

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from index.catalog.schema import DocumentRecord, VersionRecord
-from index.catalog.store import LibraryStore, now
+from index.catalog.store import LibraryStore, aware, now
 from index.errors import CatalogConflict, CatalogNotFound
 from index.ingest.chunking import ChunkSettings, chunk_text, content_hash
 from index.ingest.context import section_headings
@@ -181,7 +181,7 @@ class DocumentCatalog:
                 {
                     "version": v.version,
                     "filename": v.filename,
-                    "uploaded_at": v.uploaded_at.isoformat(),
+                    "uploaded_at": aware(v.uploaded_at).isoformat(),
                     "uploaded_by": v.uploaded_by,
                     "state": "active"
                     if v.version == record.active_version
@@ -260,10 +260,19 @@ def _version(
         review_due=document.review_due,
         notes=document.extra.get("notes"),
         readability_grade=reading_grade(document.text),
-        warnings=[],
+        warnings=_warnings(document),
         uploaded_at=now(),
         uploaded_by=actor,
     )
+
+
+def _warnings(document: Document) -> list[str]:
+    found = []
+    if document.extra.get("title_from") == "file name":
+        found.append("the file states no title: its file name is used; staff to replace")
+    if document.extra.get("extraction_warnings"):
+        found.append(document.extra["extraction_warnings"])
+    return found
 
 
 def _row(
@@ -285,7 +294,7 @@ def _row(
         "filename": version.filename,
         "format": version.format,
         "readability_grade": version.readability_grade,
-        "updated_at": record.updated_at.isoformat(),
+        "updated_at": aware(record.updated_at).isoformat(),
         "updated_by": record.updated_by,
         "published_in_index": served is not None and (record.doc_id, content_hash(version.text)) in served,
     }

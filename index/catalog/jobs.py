@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 
 from index.catalog.schema import PublishJobRecord
-from index.catalog.store import LibraryStore, now
+from index.catalog.store import LibraryStore, aware, now
 from index.errors import CatalogConflict, CatalogNotFound
 
 STALE_AFTER = dt.timedelta(minutes=10)  # a running job silent this long died with its worker
@@ -26,7 +26,7 @@ class JobBoard:
                 select(PublishJobRecord).where(PublishJobRecord.state.in_(("queued", "running")))
             ).all()
             for job in running:
-                if _aware(job.updated_at) > now() - STALE_AFTER:
+                if aware(job.updated_at) > now() - STALE_AFTER:
                     raise CatalogConflict(f"a publish is already running (job {job.job_id}, {job.stage})")
                 job.state, job.error, job.finished_at = "failed", "interrupted: its worker stopped", now()
             stamp = now()
@@ -83,10 +83,6 @@ class JobBoard:
             return _view(job) if job else None
 
 
-def _aware(value: dt.datetime) -> dt.datetime:
-    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)  # SQLite returns naive datetimes
-
-
 def _get(session: Any, job_id: str) -> PublishJobRecord:
     job = session.get(PublishJobRecord, job_id)
     if job is None:
@@ -101,8 +97,8 @@ def _view(job: PublishJobRecord) -> dict[str, Any]:
         "stage": job.stage,
         "progress": job.progress,
         "actor": job.actor,
-        "started_at": _aware(job.started_at).isoformat(),
-        "finished_at": _aware(job.finished_at).isoformat() if job.finished_at else None,
+        "started_at": aware(job.started_at).isoformat(),
+        "finished_at": aware(job.finished_at).isoformat() if job.finished_at else None,
         "result": job.result,
         "error": job.error,
     }

@@ -31,6 +31,11 @@ def now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+def aware(value: dt.datetime) -> dt.datetime:
+    """A stored time in UTC with its offset (SQLite gives them back without one)."""
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
 class LibraryStore:
     def __init__(self, url: str) -> None:
         self.url = url
@@ -79,7 +84,7 @@ class LibraryStore:
             rows = session.scalars(select(AuditRecord).order_by(AuditRecord.id.desc()).limit(limit))
             return [
                 {
-                    "at": r.at.isoformat(),
+                    "at": aware(r.at).isoformat(),
                     "actor": r.actor,
                     "action": r.action,
                     "target": r.target,

@@ -6,17 +6,20 @@ The contract is docs/library-console.md.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+from collections import Counter
+from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 
 from index import clock
-from index.errors import CatalogConflict, CorpusError, UnknownCitation
+from index.errors import CatalogConflict, CatalogNotFound, CorpusError, UnknownCitation
 from index.ingest.chunking import content_hash
 from index.ingest.cleaning import Cleaner
-from index.ingest.documents import document_from_upload
+from index.ingest.documents import Document, document_from_upload
 from service.console import Console, Publisher
 from service.console_schemas import ActorBody, AnswerDraft, AnswerPatch, ApproveBody, MetadataPatch
 from service.dependencies import STAFF_RESPONSES, RuntimeDep, StaffDep
@@ -49,24 +52,42 @@ def _served(runtime: Runtime) -> set[tuple[str, str]]:
     return {(d.doc_id, content_hash(d.text)) for d in library.documents.values()} if library else set()
 
 
+def _served_chunks(runtime: Runtime) -> Counter[str]:
+    return Counter(c.doc_id for c in runtime.library.chunks) if runtime.library else Counter()
+
+
 def _detail(console: Console, runtime: Runtime, doc_id: str) -> dict[str, Any]:
-    return console.documents.detail(
+    detail = console.documents.detail(
         doc_id, clock.today(), runtime.settings.chunk_settings(), _served(runtime)
     )
+    return {**detail, "chunks": len(detail["passages"])}
 
 
 async def _read(upload: UploadFile) -> tuple[bytes, str]:
     return await upload.read(), upload.filename or "upload"
 
 
+def _read_upload(data: bytes, filename: str, doc_id: str | None = None) -> Document:
+    """The uploaded file as a document; one whose text states no title is titled by its file name, marked
+    for staff to replace (an upload is a draft: staff describe it before it reaches patients)."""
+    try:
+        return document_from_upload(data, filename, Cleaner.default(), doc_id=doc_id)
+    except CorpusError as exc:
+        if "has no title" not in str(exc):
+            raise
+    stem = Path(filename).stem.replace("_", " ").replace("-", " ").strip() or "Untitled upload"
+    document = document_from_upload(
+        data, filename, Cleaner.default(), doc_id=doc_id, metadata={"title": stem}
+    )
+    return dataclasses.replace(document, extra={**document.extra, "title_from": "file name"})
+
+
 def _new_document(console: Console, data: bytes, filename: str, actor: str) -> str:
-    document = document_from_upload(data, filename, Cleaner.default())
-    return console.documents.add(document, data, filename, actor)
+    return console.documents.add(_read_upload(data, filename), data, filename, actor)
 
 
 def _replacement(console: Console, doc_id: str, data: bytes, filename: str, actor: str) -> None:
-    document = document_from_upload(data, filename, Cleaner.default(), doc_id=doc_id)
-    console.documents.replace(doc_id, document, data, filename, actor)
+    console.documents.replace(doc_id, _read_upload(data, filename, doc_id), data, filename, actor)
 
 
 # --- documents ------------------------------------------------------------------------------------------------
@@ -92,6 +113,8 @@ async def documents(
     q: Annotated[str | None, Query(max_length=200)] = None,
 ) -> dict[str, Any]:
     rows = await run_in_threadpool(console.documents.rows, clock.today(), _served(runtime))
+    served_chunks = _served_chunks(runtime)  # passages in the served index (None: not published)
+    rows = [{**r, "chunks": served_chunks[r["doc_id"]] if r["published_in_index"] else None} for r in rows]
     needle = (q or "").strip().casefold()
     return {
         "documents": [
@@ -263,7 +286,7 @@ async def start_publish(body: ActorBody, request: Request, console: ConsoleDep) 
 async def latest_publish(console: ConsoleDep) -> dict[str, Any]:
     job = await run_in_threadpool(console.jobs.latest)
     if job is None:
-        raise CorpusError("nothing has been published from the console yet")
+        raise CatalogNotFound("nothing has been published from the console yet")
     return job
 
 
