@@ -96,14 +96,7 @@ class DocumentCatalog:
         with self.store.session() as session:
             record = _get(session, doc_id)
             _refuse_duplicate(session, sha256(data))
-            latest = (
-                session.scalars(
-                    select(VersionRecord.version)
-                    .where(VersionRecord.doc_id == doc_id)
-                    .order_by(VersionRecord.version.desc())
-                ).first()
-                or 0
-            )
+            latest = _latest_version(session, doc_id) or 0
             session.add(_version(doc_id, latest + 1, document, data, filename, actor))
             if activate:
                 record.active_version, record.draft_version, record.state = latest + 1, None, "active"
@@ -314,15 +307,16 @@ def _get(session: Session, doc_id: str) -> DocumentRecord:
 def _working(session: Session, record: DocumentRecord) -> VersionRecord:
     number = record.draft_version or record.active_version
     if number is None:  # retired: its last version
-        number = (
-            session.scalars(
-                select(VersionRecord.version)
-                .where(VersionRecord.doc_id == record.doc_id)
-                .order_by(VersionRecord.version.desc())
-            ).first()
-            or 1
-        )
+        number = _latest_version(session, record.doc_id) or 1
     return _version_of(session, record.doc_id, number)
+
+
+def _latest_version(session: Session, doc_id: str) -> int | None:
+    return session.scalars(
+        select(VersionRecord.version)
+        .where(VersionRecord.doc_id == doc_id)
+        .order_by(VersionRecord.version.desc())
+    ).first()
 
 
 def _version_of(session: Session, doc_id: str, number: int | None) -> VersionRecord:

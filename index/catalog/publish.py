@@ -45,7 +45,7 @@ def import_corpus(store: LibraryStore, corpus: Sequence[Path], approved_dir: Pat
     documents = DocumentCatalog(store)
     known = documents.ids()
     for document in load_corpus([p for p in corpus if p.exists()], skipped=report.skipped):
-        data = json.dumps(document.to_record(), sort_keys=True, ensure_ascii=False).encode()
+        data = _record_bytes(document.to_record())
         name = Path((document.source_path or document.doc_id).split(":")[0]).name
         source = known.get(document.doc_id)
         if source is None:
@@ -74,6 +74,11 @@ def import_corpus(store: LibraryStore, corpus: Sequence[Path], approved_dir: Pat
     return report
 
 
+def _record_bytes(record: dict[str, object]) -> bytes:
+    """A document's or answer's record, serialised the same way every time (its identity in the store)."""
+    return json.dumps(record, sort_keys=True, ensure_ascii=False).encode()
+
+
 def synonyms_of(settings: IndexSettings) -> SynonymMap | None:
     return SynonymMap.from_file(settings.synonyms_file) if settings.synonyms_file.is_file() else None
 
@@ -91,9 +96,9 @@ def store_fingerprint(
         f"{chunks.max_tokens}/{chunks.overlap_tokens}".encode()
     )
     for document in documents:
-        digest.update(json.dumps(document.to_record(), sort_keys=True, ensure_ascii=False).encode())
+        digest.update(_record_bytes(document.to_record()))
     for entry in entries:
-        digest.update(json.dumps(entry.to_record(), sort_keys=True, ensure_ascii=False).encode())
+        digest.update(_record_bytes(entry.to_record()))
     if synonyms_file is not None and synonyms_file.is_file():
         digest.update(synonyms_file.read_bytes())
     return digest.hexdigest()
